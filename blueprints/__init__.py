@@ -1,0 +1,1 @@
+"""Thin views: each asks the ``insights`` package for data and hands it to a template."""

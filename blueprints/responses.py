@@ -1,0 +1,24 @@
+"""Responses with validators, so browsers, readers and proxies can revalidate with a 304."""
+
+import hashlib
+from datetime import datetime
+
+from flask import Response, current_app, make_response, request
+
+
+def conditional(
+    body: str | bytes,
+    last_modified: datetime,
+    mimetype: str = "text/html",
+    max_age: int | None = None,
+) -> Response:
+    """A 200 with ETag (a digest of the body) and Last-Modified, or a 304 when they match."""
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = (
+        current_app.config["PAGE_MAX_AGE"] if max_age is None else max_age
+    )
+    return response.make_conditional(request)

@@ -1,0 +1,78 @@
+"""The reader-facing pages: article list, tag pages and article pages."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from blueprints.responses import conditional
+from insights.library import Library, Snapshot
+from insights.listing import card, page_number, paginate
+
+bp = Blueprint("site", __name__)
+
+
+def _library() -> Library:
+    return current_app.extensions["insights.library"]
+
+
+def _view() -> tuple[Snapshot, datetime, bool]:
+    return _library().snapshot(), datetime.now(UTC), bool(current_app.config["SHOW_DRAFTS"])
+
+
+def _requested_page() -> int:
+    number = page_number(request.args.get("page"))
+    if number is None:
+        abort(404)
+    return number
+
+
+def _cards(articles: list, number: int):
+    config = current_app.config
+    page = paginate(articles, number, int(config["PER_PAGE"]))
+    if page is None:
+        abort(404)
+    return page, [card(article, int(config["WORDS_PER_MINUTE"])) for article in page.items]
+
+
+@bp.get("/")
+@bp.get("/insights/")
+def index() -> Response:
+    snapshot, now, drafts = _view()
+    page, cards = _cards(snapshot.visible(now, drafts), _requested_page())
+    html = render_template("index.html", page=page, cards=cards)
+    return conditional(html, snapshot.last_modified)
+
+
+@bp.get("/tags/")
+def tags() -> Response:
+    snapshot, now, drafts = _view()
+    html = render_template("tags.html", tags=snapshot.tags(now, drafts))
+    return conditional(html, snapshot.last_modified)
+
+
+@bp.get("/tags/<tag>/")
+def tag(tag: str) -> Response:
+    snapshot, now, drafts = _view()
+    name = snapshot.tags(now, drafts).get(tag, (None, 0))[0]
+    if name is None:
+        abort(404)
+    page, cards = _cards(snapshot.tagged(tag, now, drafts), _requested_page())
+    html = render_template("tag.html", tag=tag, tag_name=name, page=page, cards=cards)
+    return conditional(html, snapshot.last_modified)
+
+
+@bp.get("/insights/<slug>/")
+def article(slug: str) -> Response:
+    snapshot, now, drafts = _view()
+    found = snapshot.get(slug, now, drafts)
+    if found is None:
+        abort(404)
+    older, newer = snapshot.neighbours(found, now, drafts)
+    html = render_template(
+        "article.html",
+        card=card(found, int(current_app.config["WORDS_PER_MINUTE"])),
+        older=older,
+        newer=newer,
+        now=now,
+    )
+    return conditional(html, snapshot.last_modified)

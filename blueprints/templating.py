@@ -1,0 +1,31 @@
+"""What every template can use: the site's settings, absolute URLs, asset URLs, date formats."""
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+
+
+def site_url() -> str:
+    """The configured public base URL, or the one this request came in on."""
+    return (current_app.config["SITE_URL"] or request.host_url).rstrip("/")
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    return site_url() + url_for(endpoint, **values)
+
+
+def asset(filename: str) -> str:
+    return url_for("static", filename=filename)
+
+
+def longdate(moment: datetime) -> str:
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(absolute_url)
+    app.add_template_global(asset)
+    app.add_template_global(site_url)
+    app.add_template_filter(longdate)
+    app.add_template_filter(datetime.isoformat, "isodate")

@@ -1,0 +1,47 @@
+"""The content objects: an article read from disk, and a file that could not be read."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from insights.metadata import slugify
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path
+    version: tuple[int, int]  # (mtime_ns, size) of the bytes this was read from
+    slug: str
+    title: str
+    date: datetime
+    author: str
+    body: str
+    updated: datetime | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    toc: bool = False
+
+    @property
+    def tag_slugs(self) -> dict[str, str]:
+        """Tag URL slug -> tag name as the author wrote it."""
+        return {slugify(tag): tag for tag in self.tags}
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated if self.updated and self.updated > self.date else self.date
+
+    def is_public(self, now: datetime) -> bool:
+        """Not a draft, and its date has come."""
+        return not self.draft and self.date <= now
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Why a content file is not on the site (or has a broken part), for logs and ``check``."""
+
+    path: Path
+    reason: str = field(compare=True)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -1,0 +1,192 @@
+"""The collection of articles in the content directory, kept in memory and refreshed cheaply.
+
+A scan lists the directory and compares each file's (mtime, size) with what was read before; only
+new or changed files are read again. Scans run at most once per ``RESCAN_INTERVAL`` seconds, so
+every worker sees an edit, addition or deletion within that time without a restart.
+"""
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from insights.article import Article, Problem
+from insights.reader import ArticleError, read_article
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: tuple[int, int]
+    article: Article | None = None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of the content directory."""
+
+    articles: tuple[Article, ...]  # every readable article, newest first
+    problems: tuple[Problem, ...]
+    last_modified: datetime  # newest change seen: a file's mtime, or a deletion's (the directory's)
+    version: str  # digest of every file's name, mtime and size: the same in every worker
+
+    def visible(self, now: datetime, show_drafts: bool = False) -> list[Article]:
+        """Articles a visitor may see now, newest first."""
+        if show_drafts:
+            return list(self.articles)
+        return [article for article in self.articles if article.is_public(now)]
+
+    @cached_property
+    def _by_slug(self) -> dict[str, Article]:
+        return {article.slug: article for article in self.articles}
+
+    def get(self, slug: str, now: datetime, show_drafts: bool = False) -> Article | None:
+        article = self._by_slug.get(slug)
+        if article is None or not (show_drafts or article.is_public(now)):
+            return None
+        return article
+
+    def neighbours(
+        self, article: Article, now: datetime, show_drafts: bool = False
+    ) -> tuple[Article | None, Article | None]:
+        """(older, newer) than ``article`` among the visible ones."""
+        visible = self.visible(now, show_drafts)
+        index = next(i for i, other in enumerate(visible) if other.slug == article.slug)
+        older = visible[index + 1] if index + 1 < len(visible) else None
+        newer = visible[index - 1] if index > 0 else None
+        return older, newer
+
+    def tags(self, now: datetime, show_drafts: bool = False) -> dict[str, tuple[str, int]]:
+        """Tag slug -> (name, number of visible articles), by name."""
+        names: dict[str, str] = {}
+        counts: Counter[str] = Counter()
+        for article in self.visible(now, show_drafts):
+            for tag_slug, name in article.tag_slugs.items():
+                names.setdefault(tag_slug, name)
+                counts[tag_slug] += 1
+        return {
+            slug: (names[slug], counts[slug])
+            for slug in sorted(names, key=lambda slug: names[slug].casefold())
+        }
+
+    def tagged(self, tag_slug: str, now: datetime, show_drafts: bool = False) -> list[Article]:
+        return [a for a in self.visible(now, show_drafts) if tag_slug in a.tag_slugs]
+
+
+class Library:
+    """The articles of one content directory; thread-safe, one per app."""
+
+    def __init__(
+        self, content_dir: Path, *, author: str, tz: ZoneInfo, rescan_interval: float
+    ) -> None:
+        self.content_dir = content_dir
+        self.author = author
+        self.tz = tz
+        self.rescan_interval = rescan_interval
+        self._entries: dict[str, _Entry] = {}
+        self._logged: set[Problem] = set()
+        self._lock = threading.Lock()
+        self._next_scan = 0.0
+        self._snapshot = Snapshot((), (), datetime.fromtimestamp(0, UTC), "")
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Library":
+        return cls(
+            Path(config["CONTENT_DIR"]),
+            author=str(config["AUTHOR"]),
+            tz=ZoneInfo(str(config["TIMEZONE"])),
+            rescan_interval=float(config["RESCAN_INTERVAL"]),
+        )
+
+    def snapshot(self, force: bool = False) -> Snapshot:
+        """The current view, rescanning first when the last scan is older than the interval."""
+        if force or time.monotonic() >= self._next_scan:
+            with self._lock:
+                if force or time.monotonic() >= self._next_scan:
+                    self._snapshot = self._scan()
+                    self._next_scan = time.monotonic() + self.rescan_interval
+        return self._snapshot
+
+    def _scan(self) -> Snapshot:
+        try:
+            with os.scandir(self.content_dir) as listing:
+                files = sorted(
+                    (e.name, e.stat())
+                    for e in listing
+                    if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
+                )
+            dir_mtime = self.content_dir.stat().st_mtime
+        except OSError as exc:
+            problem = Problem(
+                self.content_dir, f"content directory cannot be read: {exc.strerror or exc}"
+            )
+            self._log_new([problem])
+            return Snapshot((), (problem,), datetime.fromtimestamp(0, UTC), "")
+
+        entries = {name: self._entry(name, (st.st_mtime_ns, st.st_size)) for name, st in files}
+        self._entries = {name: e for name, e in entries.items() if e.version != (-1, -1)}
+
+        articles: dict[str, Article] = {}
+        problems: list[Problem] = []
+        for entry in entries.values():
+            if entry.problem:
+                problems.append(entry.problem)
+            elif entry.article and entry.article.slug in articles:
+                owner = articles[entry.article.slug].path.name
+                problems.append(
+                    Problem(
+                        entry.article.path,
+                        f"slug '{entry.article.slug}' is already used by {owner}",
+                    )
+                )
+            elif entry.article:
+                articles[entry.article.slug] = entry.article
+        self._log_new(problems)
+
+        newest = max([dir_mtime, *(st.st_mtime for _, st in files)])
+        digest = hashlib.blake2b(
+            repr([(n, st.st_mtime_ns, st.st_size) for n, st in files]).encode(), digest_size=12
+        ).hexdigest()
+        ordered = sorted(articles.values(), key=lambda a: (a.date, a.slug), reverse=True)
+        return Snapshot(
+            tuple(ordered), tuple(problems), datetime.fromtimestamp(int(newest), UTC), digest
+        )
+
+    def _entry(self, name: str, listed: tuple[int, int]) -> _Entry:
+        known = self._entries.get(name)
+        if known and known.version == listed:
+            return known
+        path = self.content_dir / name
+        try:
+            with path.open("rb") as handle:
+                before = os.fstat(handle.fileno())
+                data = handle.read()
+                after = os.fstat(handle.fileno())
+        except OSError as exc:
+            return _Entry((-1, -1), problem=Problem(path, f"cannot be read: {exc.strerror}"))
+        version = (after.st_mtime_ns, after.st_size)
+        if version != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
+            # Being written right now: show nothing of it and read it again on the next scan.
+            return _Entry((-1, -1), problem=Problem(path, "changed while being read"))
+        try:
+            article = read_article(path, version, data, author=self.author, tz=self.tz)
+        except ArticleError as exc:
+            return _Entry(version, problem=Problem(path, str(exc)))
+        return _Entry(version, article=article)
+
+    def _log_new(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            if problem not in self._logged:
+                log.warning("skipped %s", problem)
+        self._logged = set(problems)

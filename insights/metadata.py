@@ -1,0 +1,111 @@
+"""Front matter fields and how each is coerced to its type (a Pelican-style table).
+
+Each coercer takes the raw YAML value and the site's time zone and returns the typed value,
+or raises ``MetadataError`` with a message that names the field and what was wrong with it.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 120
+
+
+class MetadataError(ValueError):
+    """A front matter value that cannot be used."""
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens; text with no ASCII form is dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
+
+
+def _text(name: str, value: Any, _tz: ZoneInfo) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise MetadataError(f"'{name}' must be text, not {type(value).__name__}")
+    text = str(value).strip()
+    if not text:
+        raise MetadataError(f"'{name}' is empty")
+    return text
+
+
+def _datetime(name: str, value: Any, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise MetadataError(
+                f"'{name}' is not a date: {value!r} (use 2026-01-31 or 2026-01-31T09:30:00+02:00)"
+            ) from None
+    else:
+        raise MetadataError(f"'{name}' must be a date, not {type(value).__name__}")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def _bool(name: str, value: Any, _tz: ZoneInfo) -> bool:
+    if not isinstance(value, bool):
+        raise MetadataError(f"'{name}' must be true or false, not {value!r}")
+    return value
+
+
+def _tags(name: str, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items: list[Any] = [part for part in value.split(",") if part.strip()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise MetadataError(f"'{name}' must be a list of words, not {type(value).__name__}")
+    tags: dict[str, str] = {}
+    for item in items:
+        tag = _text(name, item, tz)
+        if not slugify(tag):
+            raise MetadataError(f"tag {tag!r} has no letters or digits usable in a URL")
+        tags.setdefault(slugify(tag), tag)
+    return tuple(tags.values())
+
+
+def _slug(name: str, value: Any, tz: ZoneInfo) -> str:
+    slug = _text(name, value, tz)
+    if len(slug) > MAX_SLUG_LENGTH or not SLUG_RE.match(slug):
+        raise MetadataError(
+            f"'{name}' {slug!r} must be lower-case letters, digits and single hyphens "
+            f"(at most {MAX_SLUG_LENGTH} characters)"
+        )
+    return slug
+
+
+Coercer = Callable[[str, Any, ZoneInfo], Any]
+
+FIELDS: dict[str, Coercer] = {
+    "title": _text,
+    "date": _datetime,
+    "updated": _datetime,
+    "author": _text,
+    "summary": _text,
+    "tags": _tags,
+    "draft": _bool,
+    "toc": _bool,
+    "slug": _slug,
+}
+REQUIRED = ("title", "date")
+
+
+def coerce(raw: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """Typed values for the known fields present in ``raw``; unknown keys are left out."""
+    missing = [field for field in REQUIRED if raw.get(field) in (None, "")]
+    if missing:
+        raise MetadataError("no " + " and no ".join(f"'{field}'" for field in missing))
+    return {
+        field: coercer(field, raw[field], tz)
+        for field, coercer in FIELDS.items()
+        if raw.get(field) is not None
+    }
