@@ -68,17 +68,19 @@ class Snapshot:
         return older, newer
 
     def tags(self, now: datetime, show_drafts: bool = False) -> dict[str, tuple[str, int]]:
-        """Tag slug -> (name, number of visible articles), by name."""
-        names: dict[str, str] = {}
-        counts: Counter[str] = Counter()
-        for article in self.visible(now, show_drafts):
+        """Tag slug -> (name, number of visible articles), sorted by name.
+
+        The name is the spelling most articles use; on a tie, the one the oldest article used.
+        """
+        spellings: dict[str, Counter[str]] = {}
+        for article in reversed(self.visible(now, show_drafts)):
             for tag_slug, name in article.tag_slugs.items():
-                names.setdefault(tag_slug, name)
-                counts[tag_slug] += 1
-        return {
-            slug: (names[slug], counts[slug])
-            for slug in sorted(names, key=lambda slug: names[slug].casefold())
+                spellings.setdefault(tag_slug, Counter())[name] += 1
+        tags = {
+            tag_slug: (counts.most_common(1)[0][0], counts.total())
+            for tag_slug, counts in spellings.items()
         }
+        return dict(sorted(tags.items(), key=lambda item: item[1][0].casefold()))
 
     def tagged(self, tag_slug: str, now: datetime, show_drafts: bool = False) -> list[Article]:
         return [a for a in self.visible(now, show_drafts) if tag_slug in a.tag_slugs]

@@ -1,0 +1,153 @@
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from insights.library import Library
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def library(folder: Path, interval: float = 0) -> Library:
+    return Library(folder, author="A", tz=ZoneInfo("UTC"), rescan_interval=interval)
+
+
+def write(folder: Path, name: str, title: str, date: str = "2026-01-01", extra: str = "") -> Path:
+    path = folder / f"{name}.md"
+    path.write_text(f"---\ntitle: {title}\ndate: {date}\n{extra}---\nBody of {title}.\n")
+    return path
+
+
+def bump(path: Path) -> None:
+    """Give an edited file a new mtime even on file systems with coarse timestamps."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_articles_are_listed_newest_first(folder):
+    write(folder, "old", "Old", "2025-01-01")
+    write(folder, "new", "New", "2026-02-01")
+    write(folder, "mid", "Mid", "2025-06-01")
+    assert [a.slug for a in library(folder).snapshot().visible(NOW)] == ["new", "mid", "old"]
+
+
+def test_an_edit_an_addition_and_a_deletion_show_on_the_next_snapshot(folder):
+    lib = library(folder)
+    path = write(folder, "a", "First")
+    assert lib.snapshot().get("a", NOW).title == "First"
+    write(folder, "a", "Second")
+    bump(path)
+    write(folder, "b", "Added")
+    snapshot = lib.snapshot()
+    assert snapshot.get("a", NOW).title == "Second"
+    assert snapshot.get("b", NOW).title == "Added"
+    path.unlink()
+    assert lib.snapshot().get("a", NOW) is None
+
+
+def test_unchanged_files_are_not_read_again(folder, monkeypatch):
+    write(folder, "a", "A")
+    lib = library(folder)
+    first = lib.snapshot().articles[0]
+    assert lib.snapshot(force=True).articles[0] is first
+
+
+def test_scans_wait_for_the_rescan_interval_unless_forced(folder):
+    lib = library(folder, interval=3600)
+    assert lib.snapshot().articles == ()
+    write(folder, "a", "A")
+    assert lib.snapshot().articles == ()
+    assert len(lib.snapshot(force=True).articles) == 1
+
+
+def test_drafts_and_scheduled_articles_are_hidden_until_shown_or_due(folder):
+    write(folder, "draft", "Draft", extra="draft: true\n")
+    write(folder, "later", "Later", "2026-07-01")
+    snapshot = library(folder).snapshot()
+    assert snapshot.visible(NOW) == []
+    assert snapshot.get("later", NOW) is None
+    assert snapshot.get("later", NOW + timedelta(days=31)).title == "Later"
+    assert {a.slug for a in snapshot.visible(NOW, show_drafts=True)} == {"draft", "later"}
+
+
+def test_bad_files_are_skipped_and_logged_once_each_with_their_name(folder, caplog):
+    write(folder, "good", "Good")
+    (folder / "broken.md").write_text("---\ntitle: [\n---\nx")
+    (folder / "binary.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    lib = library(folder)
+    with caplog.at_level(logging.WARNING, logger="insights.library"):
+        snapshot = lib.snapshot()
+        lib.snapshot()
+    assert [a.slug for a in snapshot.articles] == ["good"]
+    assert sorted(p.path.name for p in snapshot.problems) == ["binary.md", "broken.md"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert any("broken.md: broken YAML front matter" in m for m in messages)
+    assert any("binary.md: not valid UTF-8" in m for m in messages)
+
+
+def test_a_repeated_slug_keeps_the_first_file_by_name_and_reports_the_other(folder):
+    write(folder, "a-first", "First", extra="slug: same\n")
+    write(folder, "b-second", "Second", extra="slug: same\n")
+    snapshot = library(folder).snapshot()
+    assert snapshot.get("same", NOW).title == "First"
+    (problem,) = snapshot.problems
+    assert problem.path.name == "b-second.md"
+    assert problem.reason == "slug 'same' is already used by a-first.md"
+
+
+def test_hidden_and_non_markdown_files_are_ignored(folder):
+    write(folder, "a", "A")
+    (folder / ".a.md.swp").write_text("junk")
+    (folder / ".#a.md").write_text("junk")
+    (folder / "notes.txt").write_text("junk")
+    snapshot = library(folder).snapshot()
+    assert len(snapshot.articles) == 1 and snapshot.problems == ()
+
+
+def test_a_missing_content_directory_is_a_problem_not_a_crash(tmp_path):
+    snapshot = library(tmp_path / "nowhere").snapshot()
+    assert snapshot.articles == ()
+    assert "content directory cannot be read" in snapshot.problems[0].reason
+
+
+def test_neighbours_and_tags(folder):
+    write(folder, "one", "One", "2026-01-01", "tags: [AI, Data]\n")
+    write(folder, "two", "Two", "2026-02-01", "tags: [ai]\n")
+    write(folder, "three", "Three", "2026-03-01")
+    snapshot = library(folder).snapshot()
+    two = snapshot.get("two", NOW)
+    older, newer = snapshot.neighbours(two, NOW)
+    assert (older.slug, newer.slug) == ("one", "three")
+    assert snapshot.tags(NOW) == {"ai": ("AI", 2), "data": ("Data", 1)}
+    assert [a.slug for a in snapshot.tagged("ai", NOW)] == ["two", "one"]
+
+
+def test_the_version_is_the_same_for_the_same_files_and_changes_with_them(folder):
+    path = write(folder, "a", "A")
+    first = library(folder).snapshot().version
+    assert library(folder).snapshot().version == first
+    bump(path)
+    assert library(folder).snapshot().version != first
+
+
+def test_last_modified_moves_forward_when_a_file_is_deleted(folder):
+    write(folder, "a", "A")
+    path = write(folder, "b", "B")
+    lib = library(folder)
+    before = lib.snapshot().last_modified
+    old = before.timestamp() - 100
+    for item in folder.iterdir():
+        os.utime(item, (old, old))
+    os.utime(folder, (old, old))
+    assert lib.snapshot().last_modified < before
+    path.unlink()  # the directory's mtime becomes now
+    assert lib.snapshot().last_modified >= before

@@ -1,0 +1,57 @@
+from insights.markup import convert
+
+
+def test_headings_get_ids_and_a_trailing_permalink():
+    html, _, _ = convert("## The Rise of Open-Source AI\n\ntext")
+    assert html.startswith(
+        '<h2 id="the-rise-of-open-source-ai">The Rise of Open-Source AI'
+        '<a class="headerlink" href="#the-rise-of-open-source-ai" title="Link to this section">'
+        "#</a></h2>"
+    )
+
+
+def test_tables_footnotes_and_raw_html():
+    html, _, _ = convert(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n]\n\n[^n]: Here.\n\n<kbd>K</kbd>"
+    )
+    assert "<table>" in html and "<td>1</td>" in html
+    assert 'class="footnote"' in html and "Here." in html
+    assert "<kbd>K</kbd>" in html
+
+
+def test_code_is_highlighted_by_pygments_with_classes():
+    html, _, _ = convert("```python\ndef f():\n    return 1\n```")
+    assert '<div class="language-python highlight">' in html
+    assert '<span class="k">def</span>' in html
+    assert "style=" not in html
+
+
+def test_a_table_of_contents_lists_the_headings():
+    _, toc, _ = convert("## One\n\n### Two\n\ntext")
+    assert 'href="#one"' in toc and 'href="#two"' in toc
+
+
+def test_chart_and_mermaid_fences_are_counted_and_bad_ones_become_error_boxes():
+    text = (
+        '```chart\n{"type": "bar", "data": {"datasets": [{"data": [1]}]}}\n```\n\n'
+        '```chart\n{"type": "bar", "data": [1,}\n```\n\n'
+        "```mermaid\ngraph TD\n  A --> B\n```\n\n"
+        "```mermaid\n\n```\n\nAfter the blocks."
+    )
+    html, _, notes = convert(text)
+    assert (notes.charts, notes.diagrams) == (1, 1)
+    assert notes.problems == [
+        "chart 2: invalid JSON at line 1, column 28: Expecting value",
+        "diagram: the diagram is empty",
+    ]
+    assert 'id="chart-1"' in html and '<pre class="mermaid">graph TD' in html
+    assert html.count('class="render-error"') == 2
+    assert "chart 2: invalid JSON at line 1, column 28" in html
+    assert "<p>After the blocks.</p>" in html
+
+
+def test_each_conversion_starts_afresh():
+    convert("```mermaid\ngraph TD\n  A --> B\n```")
+    _, toc, notes = convert("Plain.")
+    assert (notes.charts, notes.diagrams, notes.problems) == (0, 0, [])
+    assert 'href="#' not in toc
