@@ -45,8 +45,10 @@ def read_article(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ArticleError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at line {line}, column {column}"
         ) from None
     meta, body = _front_matter(text)
     try:
