@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 
+pytest_plugins = ["tests.conftest_browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = "https://insights.example.org"
 REFERENCE_SLUG = "why-open-source-ai-models-are-winning-in-2026"

@@ -18,11 +18,12 @@ async function draw(nodes) {
   for (const node of nodes) {
     node.removeAttribute("data-processed");
     node.textContent = node.dataset.source;
-    node.classList.remove("diagram-failed");
+    node.classList.remove("diagram-failed", "diagram-drawn");
   }
   for (const node of nodes) {
     try {
       await mermaid.run({ nodes: [node] });
+      node.classList.add("diagram-drawn");
     } catch (error) {
       // Keep the source readable and say why it is not a picture.
       node.textContent = node.dataset.source;
