@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from app import create_app
+from insights.settings import DEFAULTS
+
+
+def test_defaults_point_at_the_shipped_content():
+    app = create_app()
+    assert Path(app.config["CONTENT_DIR"]) == Path(__file__).resolve().parent.parent / "content"
+    assert app.config["CACHE_TYPE"] == "SimpleCache"
+    assert app.config["SHOW_DRAFTS"] is False
+
+
+def test_environment_variables_with_the_insights_prefix_override_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSIGHTS_CONTENT_DIR", str(tmp_path))
+    monkeypatch.setenv("INSIGHTS_SITE_TITLE", "Field Notes")
+    monkeypatch.setenv("INSIGHTS_SHOW_DRAFTS", "true")
+    monkeypatch.setenv("INSIGHTS_PER_PAGE", "5")
+    monkeypatch.setenv("INSIGHTS_CACHE_TYPE", "RedisCache")
+    monkeypatch.setenv("INSIGHTS_CACHE_REDIS_URL", "redis://127.0.0.1:1/0")
+    app = create_app()
+    assert app.config["CONTENT_DIR"] == str(tmp_path)
+    assert app.config["SITE_TITLE"] == "Field Notes"
+    assert app.config["SHOW_DRAFTS"] is True
+    assert app.config["PER_PAGE"] == 5
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:1/0"
+    assert create_app({"SITE_TITLE": "Test"}).config["SITE_TITLE"] == "Test"
+
+
+def test_every_default_key_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for key in DEFAULTS:
+        assert f"`INSIGHTS_{key}`" in readme, key

@@ -1,0 +1,58 @@
+"""A real gunicorn with two workers sees edits, additions and deletions without a restart."""
+
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.servers import gunicorn
+
+pytestmark = pytest.mark.server
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def every_worker_sees(url: str, expect, tries: int = 24) -> bool:
+    """True when ``tries`` requests in a row (spread over both workers) all meet ``expect``."""
+    return all(expect(*fetch(url)) for _ in range(tries))
+
+
+def wait_until(url: str, expect, seconds: float = 1.0):
+    """Seconds until every worker meets ``expect``; fails the test after ``seconds``."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if every_worker_sees(url, expect):
+            return time.monotonic() - start
+        time.sleep(0.05)
+    pytest.fail(f"{url} did not change within {seconds} s")
+
+
+def test_every_worker_shows_an_edit_within_a_second(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    page = content / "live.md"
+    page.write_text("---\ntitle: Live\ndate: 2026-01-01\n---\nVersion one.\n")
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2) as base:
+        url = f"{base}/insights/live/"
+        assert every_worker_sees(url, lambda status, body: "Version one." in body)
+
+        page.write_text("---\ntitle: Live\ndate: 2026-01-01\n---\nVersion two, edited.\n")
+        wait_until(url, lambda status, body: "Version two, edited." in body)
+
+        (content / "added.md").write_text("---\ntitle: Added later\ndate: 2026-01-02\n---\nNew.\n")
+        wait_until(f"{base}/insights/added/", lambda status, body: status == 200)
+        wait_until(f"{base}/", lambda status, body: "Added later" in body)
+
+        os.remove(page)
+        wait_until(url, lambda status, body: status == 404)
