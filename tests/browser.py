@@ -164,7 +164,8 @@ def draw_diagrams(page: Page) -> list[Diagram]:
               const svg = block.querySelector("svg");
               return {
                 source: block.dataset.source,
-                svg_text: svg ? svg.textContent : "",
+                svg_text: svg ? [...svg.querySelectorAll("text, foreignObject")]
+                  .map(label => label.textContent).join(" ") : "",
                 failed: block.classList.contains("diagram-failed") ? block.dataset.error : null,
                 error_diagram: !!block.querySelector(".error-icon, .error-text"),
               };

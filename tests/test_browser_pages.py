@@ -30,6 +30,7 @@ def test_every_sample_article_draws_every_chart_and_diagram_cleanly(open_page: O
         opened.goto(f"/insights/{slug}/")
         charts = draw_charts(opened.page)
         diagrams = draw_diagrams(opened.page)
+        opened.page.wait_for_load_state("networkidle")
         problems = opened.watch.problems()
         problems += [f"chart {i} drew only {n} pixels" for i, n in enumerate(charts)
                      if n <= MIN_CHART_PIXELS]  # fmt: skip
@@ -49,12 +50,14 @@ def test_every_sample_article_draws_every_chart_and_diagram_cleanly(open_page: O
 def test_list_tag_and_error_pages_load_cleanly_from_this_origin_only(
     open_page: OpenPage, site_pages: dict[str, str]
 ):
-    report = {}
-    opened = open_page()
+    report, requests = {}, []
     for name, path in site_pages.items():
         if name.startswith("article-"):
             continue  # the test above covers articles with their charts and diagrams
+        opened = open_page()
         opened.goto(path, 404 if path == MISSING_PATH else 200)
+        opened.page.wait_for_load_state("networkidle")  # the favicon comes after "load"
         report[name] = opened.watch.problems()
+        requests += opened.watch.requests
     assert report == {name: [] for name in report}
-    assert all(url.startswith(opened.watch.origin + "/") for url in opened.watch.requests)
+    assert all(url.startswith(opened.watch.origin + "/") for url in requests)

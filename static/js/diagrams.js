@@ -14,7 +14,13 @@ async function draw(nodes) {
   if (!nodes.length) return;
   loading ??= import(MERMAID).then((module) => module.default);
   const mermaid = await loading;
-  mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: mermaidTheme() });
+  // Labels as SVG text, not HTML: "strict" alone still lets an <img> in a label fetch its src.
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: "strict",
+    htmlLabels: false,
+    theme: mermaidTheme(),
+  });
   for (const node of nodes) {
     node.removeAttribute("data-processed");
     node.textContent = node.dataset.source;
