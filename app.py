@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from blueprints import commands, errors, site, templating
+from blueprints import commands, errors, feeds, security, site, templating
 from insights.library import Library
 from insights.rendering import cache
 from insights.settings import DEFAULTS
@@ -26,6 +26,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(site.bp)
     app.register_blueprint(commands.bp)
+    app.register_blueprint(feeds.bp)
     errors.register(app)
+    security.register(app)
     templating.register(app)
     return app

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from blueprints.responses import conditional
+from blueprints.security import allow_inline_styles
 from insights.library import Library, Snapshot
 from insights.listing import card, page_number, paginate
 
@@ -68,9 +69,12 @@ def article(slug: str) -> Response:
     if found is None:
         abort(404)
     older, newer = snapshot.neighbours(found, now, drafts)
+    entry = card(found, int(current_app.config["WORDS_PER_MINUTE"]))
+    if entry.rendered.diagrams:
+        allow_inline_styles()
     html = render_template(
         "article.html",
-        card=card(found, int(current_app.config["WORDS_PER_MINUTE"])),
+        card=entry,
         older=older,
         newer=newer,
         now=now,

@@ -1,0 +1,73 @@
+"""Hostile and malformed requests get a 4xx page, never a 500 and never a file outside static/."""
+
+import pytest
+
+from tests.conftest import REFERENCE_SLUG
+
+SECRETS = (b"create_app", b"[core]", b"title: Why Open-Source", b"import ", b"SECRET")
+
+HOSTILE = [
+    "/static/../app.py",
+    "/static/%2e%2e/app.py",
+    "/static/%252e%252e/app.py",
+    "/static/..%2fapp.py",
+    "/static/..%252fapp.py",
+    "/static/%2e%2e%2f%2e%2e%2fetc/passwd",
+    "/static/....//app.py",
+    "/static/css/..%5c..%5capp.py",
+    "/static/%00",
+    "/static/css/site.css%00.py",
+    "/insights/%00/",
+    "/insights/%ff%fe/",
+    "/insights/%c0%ae%c0%ae/",
+    "/insights/" + "a" * 5000 + "/",
+    "/tags/" + "t" * 5000 + "/",
+    "/tags/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+    "/insights/<script>alert(1)</script>/",
+    "/app.py",
+    "/.git/config",
+    "/.git/HEAD",
+    "/.env",
+    "/content/" + REFERENCE_SLUG + ".md",
+    "/insights/" + REFERENCE_SLUG + ".md",
+    "/pyproject.toml",
+    "/gunicorn.conf.py",
+    "/insights/?page=-1",
+    "/insights/?page=0",
+    "/insights/?page=99999999999999999999",
+    "/insights/?page=abc",
+    "/insights/?page=%00",
+    "/insights/?page=1e3",
+    "/tags/ai/?page=%ff",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE)
+def test_hostile_urls_get_a_4xx_page_and_no_file(client, url):
+    response = client.get(url, follow_redirects=True)  # /insights/x.md -> /insights/x.md/
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+    assert response.mimetype == "text/html"
+    assert not any(secret in response.data for secret in SECRETS)
+
+
+def test_query_strings_with_junk_do_not_break_pages(client):
+    response = client.get(f"/insights/{REFERENCE_SLUG}/?x=%00%ff&<script>=1")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize(
+    "url", ["/", f"/insights/{REFERENCE_SLUG}/", "/tags/ai/", "/static/css/site.css"]
+)
+def test_writes_are_405(client, method, url):
+    assert getattr(client, method)(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/", f"/insights/{REFERENCE_SLUG}/", "/tags/", "/nope"])
+def test_head_matches_get_without_a_body(client, url):
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == get.status_code
+    assert head.data == b""
+    for name in ("Content-Type", "ETag", "Last-Modified", "Content-Security-Policy"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    assert int(head.headers["Content-Length"]) == len(get.data)
