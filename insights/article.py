@@ -21,6 +21,7 @@ class Article:
     tags: tuple[str, ...] = ()
     draft: bool = False
     toc: bool = False
+    id: str | None = None  # the feed entry id, when the author fixes one
 
     @property
     def tag_slugs(self) -> dict[str, str]:

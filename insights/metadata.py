@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
+URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
 class MetadataError(ValueError):
@@ -83,6 +84,17 @@ def _slug(name: str, value: Any, tz: ZoneInfo) -> str:
     return slug
 
 
+def _uri(name: str, value: Any, tz: ZoneInfo) -> str:
+    # Atom requires an entry id to be an IRI; feeds use this one in place of the built tag: URI.
+    uri = _text(name, value, tz)
+    if not URI_RE.match(uri):
+        raise MetadataError(
+            f"'{name}' {uri!r} must be a URI without spaces, such as "
+            "tag:example.org,2026-01-15:my-article or urn:uuid:…"
+        )
+    return uri
+
+
 Coercer = Callable[[str, Any, ZoneInfo], Any]
 
 FIELDS: dict[str, Coercer] = {
@@ -95,6 +107,7 @@ FIELDS: dict[str, Coercer] = {
     "draft": _bool,
     "toc": _bool,
     "slug": _slug,
+    "id": _uri,
 }
 REQUIRED = ("title", "date")
 
