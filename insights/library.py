@@ -90,9 +90,16 @@ class Library:
     """The articles of one content directory; thread-safe, one per app."""
 
     def __init__(
-        self, content_dir: Path, *, author: str, tz: ZoneInfo, rescan_interval: float
+        self,
+        content_dir: Path,
+        *,
+        author: str,
+        tz: ZoneInfo,
+        rescan_interval: float,
+        max_bytes: int,
     ) -> None:
         self.content_dir = content_dir
+        self.max_bytes = max_bytes
         self.author = author
         self.tz = tz
         self.rescan_interval = rescan_interval
@@ -109,6 +116,7 @@ class Library:
             author=str(config["AUTHOR"]),
             tz=ZoneInfo(str(config["TIMEZONE"])),
             rescan_interval=float(config["RESCAN_INTERVAL"]),
+            max_bytes=int(config["MAX_ARTICLE_BYTES"]),
         )
 
     def snapshot(self, force: bool = False) -> Snapshot:
@@ -170,6 +178,9 @@ class Library:
         if known and known.version == listed:
             return known
         path = self.content_dir / name
+        if listed[1] > self.max_bytes:
+            reason = f"{listed[1]} bytes, larger than the limit of {self.max_bytes} bytes"
+            return _Entry(listed, problem=Problem(path, reason))
         try:
             with path.open("rb") as handle:
                 before = os.fstat(handle.fileno())

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, object] = {
     "PER_PAGE": 10,
     "RESCAN_INTERVAL": 0.5,
     "PAGE_MAX_AGE": 60,
+    "MAX_ARTICLE_BYTES": 2_097_152,
     "HSTS_SECONDS": 0,
     "FEED_SIZE": 20,
     "FEED_MAX_AGE": 300,

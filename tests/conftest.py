@@ -50,8 +50,9 @@ ArticleWriter = Callable[..., Path]
 def write_article(content_dir: Path) -> ArticleWriter:
     """Writes ``content/<name>.md`` from front matter text and a body; returns its path."""
 
-    def write(name: str, front_matter: str = "", body: str = "Some text.\n", *,
-              raw: bytes | None = None) -> Path:  # fmt: skip
+    def write(
+        name: str, front_matter: str = "", body: str = "Some text.\n", *, raw: bytes | None = None
+    ) -> Path:
         path = content_dir / f"{name}.md"
         path.write_bytes(raw if raw is not None else f"---\n{front_matter}---\n{body}".encode())
         return path

@@ -46,13 +46,25 @@ def gunicorn(env: dict[str, str], *args: str, workers: int = 2) -> Iterator[str]
     """Runs ``app:create_app()`` under gunicorn with the project's config; yields its base URL."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *args, "app:create_app()",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        *args,
+        "app:create_app()",
+    ]
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(lambda: _answers(base), "gunicorn", process)
@@ -69,11 +81,15 @@ def redis_server() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        _wait_for(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
-                  "redis-server", process)  # fmt: skip
+        _wait_for(
+            lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
+            "redis-server",
+            process,
+        )
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.terminate()

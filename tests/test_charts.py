@@ -24,25 +24,35 @@ def test_json_and_yaml_configs_parse_to_the_same_thing():
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ('{"type": "bar", "data": {"labels": ["a"], "datasets": [}}',
-         "invalid JSON at line 1, column 56: Expecting value"),
+        (
+            '{"type": "bar", "data": {"labels": ["a"], "datasets": [}}',
+            "invalid JSON at line 1, column 56: Expecting value",
+        ),
         ("type: bar\ndata: [1, 2\n", "invalid YAML at line 3, column 1"),
         ("just words", "the config must be a mapping"),
         ('{"type": "sparkline", "data": {}}', "'type' must be one of bar, line"),
         ('{"type": "bar"}', "'data' must be a mapping"),
         ('{"type": "bar", "data": {"datasets": []}}', "'data.datasets' must be a non-empty list"),
-        ('{"type": "bar", "data": {"labels": "ab", "datasets": [{"data": [1]}]}}',
-         "'data.labels' must be a list"),
-        ('{"type": "bar", "data": {"datasets": [{"data": [1, "many"]}]}}',
-         r"'data.datasets\[0\].data\[1\]' is 'many', not a number"),
+        (
+            '{"type": "bar", "data": {"labels": "ab", "datasets": [{"data": [1]}]}}',
+            "'data.labels' must be a list",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1, "many"]}]}}',
+            r"'data.datasets\[0\].data\[1\]' is 'many', not a number",
+        ),
         ('{"type": "bar", "data": {"datasets": [{"data": [1, NaN]}]}}', "not a number"),
         ('{"type": "bar", "data": {"datasets": [{"data": [true]}]}}', "not a number"),
-        ('{"type": "bar", "data": {"datasets": [{"data": [1]}]}, "options": []}',
-         "'options' must be a mapping"),
-        ('{"type": "bar", "data": {"datasets": [{"data": [' + ",".join(["1"] * 5001) + "]}]}}",
-         "5001 data points; at most 5000"),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1]}]}, "options": []}',
+            "'options' must be a mapping",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [' + ",".join(["1"] * 5001) + "]}]}}",
+            "5001 data points; at most 5000",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_unusable_config_is_named(source, message):
     with pytest.raises(ChartError, match=message):
         parse_chart(source)

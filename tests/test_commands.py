@@ -28,11 +28,17 @@ def test_check_prints_each_problem_with_its_file_and_exits_non_zero(app, write_a
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert [line.split(": ", 1)[0].rsplit("/", 1)[1] for line in lines] == [
-        "a-broken.md", "b-no-date.md", "c-not-utf8.md", "d-bad-chart.md", "d-bad-chart.md",
+        "a-broken.md",
+        "b-no-date.md",
+        "c-not-utf8.md",
+        "d-bad-chart.md",
+        "d-bad-chart.md",
         "f-twin.md",
-    ]  # fmt: skip
-    assert lines[0].endswith("a-broken.md: broken YAML front matter at line 3, column 1: "
-                             "did not find expected ',' or ']'")  # fmt: skip
+    ]
+    assert lines[0].endswith(
+        "a-broken.md: broken YAML front matter at line 3, column 1: "
+        "did not find expected ',' or ']'"
+    )
     assert lines[1].endswith("b-no-date.md: no 'date'")
     assert lines[2].endswith("c-not-utf8.md: not valid UTF-8: byte 0xe9 at line 2, column 11")
     assert lines[3].endswith("chart 1: invalid JSON at line 1, column 39: Expecting value")

@@ -16,8 +16,10 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def library(folder: Path, interval: float = 0) -> Library:
-    return Library(folder, author="A", tz=ZoneInfo("UTC"), rescan_interval=interval)
+def library(folder: Path, interval: float = 0, max_bytes: int = 10_000) -> Library:
+    return Library(
+        folder, author="A", tz=ZoneInfo("UTC"), rescan_interval=interval, max_bytes=max_bytes
+    )
 
 
 def write(folder: Path, name: str, title: str, date: str = "2026-01-01", extra: str = "") -> Path:
@@ -151,3 +153,14 @@ def test_last_modified_moves_forward_when_a_file_is_deleted(folder):
     assert lib.snapshot().last_modified < before
     path.unlink()  # the directory's mtime becomes now
     assert lib.snapshot().last_modified >= before
+
+
+def test_a_file_over_the_size_limit_is_skipped_without_being_read(folder):
+    write(folder, "small", "Small")
+    big = write(folder, "big", "Big", extra=f"summary: {'x' * 20_000}\n")
+    snapshot = library(folder).snapshot()
+    assert [a.slug for a in snapshot.articles] == ["small"]
+    (problem,) = snapshot.problems
+    assert problem.path == big
+    size = big.stat().st_size
+    assert problem.reason == f"{size} bytes, larger than the limit of 10000 bytes"

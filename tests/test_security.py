@@ -3,8 +3,14 @@ import pytest
 from app import create_app
 from tests.conftest import REFERENCE_SLUG
 
-PAGES = ["/", "/tags/", f"/insights/{REFERENCE_SLUG}/", "/insights/reading-the-latency-budget/",
-         "/no-such-page", "/static/css/site.css"]  # fmt: skip
+PAGES = [
+    "/",
+    "/tags/",
+    f"/insights/{REFERENCE_SLUG}/",
+    "/insights/reading-the-latency-budget/",
+    "/no-such-page",
+    "/static/css/site.css",
+]
 
 
 def directives(response) -> dict[str, str]:

@@ -202,8 +202,11 @@ def test_a_bad_file_is_skipped_and_everything_else_is_served(client, write_artic
 
 
 def test_front_matter_text_is_escaped(client, write_article):
-    write_article("xss", "title: '<script>alert(1)</script> & co'\ndate: 2026-01-01\n"
-                  "tags: ['<b>bold</b>']\nauthor: '<i>me</i>'\n")  # fmt: skip
+    write_article(
+        "xss",
+        "title: '<script>alert(1)</script> & co'\ndate: 2026-01-01\n"
+        "tags: ['<b>bold</b>']\nauthor: '<i>me</i>'\n",
+    )
     body = client.get("/insights/xss/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body and "<b>bold</b>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in body

@@ -17,8 +17,10 @@ def test_words_leave_out_charts_permalinks_and_scripts():
 
 
 def test_the_first_paragraph_is_a_top_level_one():
-    _, first = text_facts("<blockquote><p>Quoted</p></blockquote><ul><li><p>Item</p></li></ul>"
-                          "<p>Real <br> one</p><p>Second</p>")  # fmt: skip
+    _, first = text_facts(
+        "<blockquote><p>Quoted</p></blockquote><ul><li><p>Item</p></li></ul>"
+        "<p>Real <br> one</p><p>Second</p>"
+    )
     assert first == "Real one"
 
 

@@ -1,0 +1,181 @@
+"""Property-based tests: whatever an author writes, reading and rendering never raise
+anything but their own errors, and what they produce is well-formed."""
+
+import json
+import re
+from datetime import datetime
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from insights.charts import ChartError, chart_html, parse_chart
+from insights.diagrams import DiagramError, diagram_html
+from insights.markup import convert
+from insights.metadata import FIELDS
+from insights.reader import ArticleError, read_article
+
+VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+class _Balance(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+
+def assert_well_formed(html: str) -> None:
+    parser = _Balance()
+    parser.feed(html)
+    parser.close()
+    assert parser.stack == [], f"unclosed {parser.stack}"
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.dates(),
+    st.datetimes(),
+    st.datetimes(timezones=st.timezones()),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+front_matter = st.dictionaries(st.sampled_from([*FIELDS, "extra", "id"]), values, max_size=9)
+
+
+def _yaml_safe(value):
+    """Times with zone objects PyYAML cannot write become ISO text, as an author would type."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_yaml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _yaml_safe(v) for k, v in value.items()}
+    return value
+
+
+@SETTINGS
+@given(front_matter, st.text(max_size=200))
+def test_any_front_matter_gives_an_article_or_an_article_error(meta, body):
+    data = f"---\n{yaml.safe_dump(_yaml_safe(meta), allow_unicode=True)}---\n{body}".encode()
+    try:
+        article = read_article(Path("x.md"), (1, 1), data, author="A", tz=ZoneInfo("UTC"))
+    except ArticleError as exc:
+        assert str(exc)
+    else:
+        assert article.title.strip() and article.body.strip()
+        assert isinstance(article.date, datetime) and article.date.tzinfo is not None
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_any_bytes_give_an_article_or_an_article_error(data):
+    try:
+        read_article(Path("x.md"), (1, 1), b"---\n" + data, author="A", tz=ZoneInfo("UTC"))
+    except ArticleError as exc:
+        assert str(exc)
+
+
+markdown_text = st.lists(
+    st.sampled_from([*"abc xyz 123\n#*_-+>`|:[]()!.~=", "\n\n", "```", "    ", "1. "]),
+    max_size=120,
+).map("".join)
+
+
+@SETTINGS
+@given(markdown_text)
+def test_any_markdown_without_raw_html_renders_to_balanced_html(text):
+    html, toc, notes = convert(text)
+    assert_well_formed(html)
+    assert_well_formed(toc)
+    assert notes.charts == notes.diagrams == 0
+
+
+labels = st.one_of(
+    st.text(max_size=20),
+    st.integers(),
+    st.sampled_from(
+        ["</script><script>window.x=1</script>", '<img src=x onerror="y()">', "&amp;", "\u2028"]
+    ),
+)
+numbers = st.one_of(st.none(), st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False))
+configs = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["bar", "line", "pie", "doughnut", "radar", "polarArea"]),
+        "data": st.fixed_dictionaries(
+            {
+                "labels": st.lists(labels, max_size=6),
+                "datasets": st.lists(
+                    st.fixed_dictionaries({"label": labels, "data": st.lists(numbers, max_size=6)}),
+                    min_size=1,
+                    max_size=3,
+                ),
+            }
+        ),
+    }
+)
+
+
+@SETTINGS
+@given(configs, st.integers(1, 500))
+def test_any_usable_chart_becomes_well_formed_html_whose_data_round_trips(config, number):
+    source = json.dumps(config)
+    assert parse_chart(source) == config
+    html = chart_html(config, number)
+    assert_well_formed(html)
+    data = re.search(r'class="chart-config">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(data) == config
+    assert "<img" not in html and "<script>" not in html
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_chart_block_is_a_chart_or_a_chart_error(source):
+    try:
+        parse_chart(source)
+    except ChartError as exc:
+        assert str(exc)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_chart_or_diagram_fence_renders_without_raising(source):
+    fence_source = source.replace("`", "'")
+    html, _, notes = convert(f"```chart\n{fence_source}\n```\n\n```mermaid\n{fence_source}\n```")
+    assert notes.charts + notes.diagrams + len(notes.problems) == 2
+    assert_well_formed(html)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_diagram_source_round_trips_as_text(source):
+    try:
+        html = diagram_html(source)
+    except DiagramError:
+        assert not source.strip() or len(source) > 50_000
+        return
+    assert_well_formed(html)
+    inner = html.removeprefix('<pre class="mermaid">').removesuffix("</pre>")
+    assert unescape(inner) == source.strip("\n")
