@@ -10,7 +10,7 @@ from insights.metadata import slugify
 @dataclass(frozen=True)
 class Article:
     path: Path
-    version: tuple[int, int]  # (mtime_ns, size) of the bytes this was read from
+    version: str  # digest of the bytes this was read from
     slug: str
     title: str
     date: datetime

@@ -3,6 +3,11 @@
 A scan lists the directory and compares each file's (mtime, size) with what was read before; only
 new or changed files are read again. Scans run at most once per ``RESCAN_INTERVAL`` seconds, so
 every worker sees an edit, addition or deletion within that time without a restart.
+
+Files are often rewritten in place (truncate, then write). A file modified in the last
+``SETTLE_SECONDS`` is read again on every scan, because a second write within the file system's
+timestamp granularity can leave mtime and size unchanged; while such a file does not parse, the
+last good version of it stays on the site rather than flickering to a 404.
 """
 
 import hashlib
@@ -25,11 +30,19 @@ from insights.reader import ArticleError, read_article
 log = logging.getLogger(__name__)
 
 
+SETTLE_SECONDS = 2.0
+
+
 @dataclass(frozen=True)
 class _Entry:
-    version: tuple[int, int]
+    listed: tuple[int, int]  # (mtime_ns, size) when read
+    settled: bool  # read long enough after its mtime that an unseen rewrite is impossible
     article: Article | None = None
     problem: Problem | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.article.version if self.article else repr(self.listed)
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class Snapshot:
     articles: tuple[Article, ...]  # every readable article, newest first
     problems: tuple[Problem, ...]
     last_modified: datetime  # newest change seen: a file's mtime, or a deletion's (the directory's)
-    version: str  # digest of every file's name, mtime and size: the same in every worker
+    version: str  # digest of every file's name and content: the same in every worker
 
     def visible(self, now: datetime, show_drafts: bool = False) -> list[Article]:
         """Articles a visitor may see now, newest first."""
@@ -144,12 +157,12 @@ class Library:
             self._log_new([problem])
             return Snapshot((), (problem,), datetime.fromtimestamp(0, UTC), "")
 
-        entries = {name: self._entry(name, (st.st_mtime_ns, st.st_size)) for name, st in files}
-        self._entries = {name: e for name, e in entries.items() if e.version != (-1, -1)}
+        entries = {name: self._entry(name, st) for name, st in files}
+        self._entries = {name: entry for name, entry in entries.items() if entry is not None}
 
         articles: dict[str, Article] = {}
         problems: list[Problem] = []
-        for entry in entries.values():
+        for entry in self._entries.values():
             if entry.problem:
                 problems.append(entry.problem)
             elif entry.article and entry.article.slug in articles:
@@ -166,37 +179,45 @@ class Library:
 
         newest = max([dir_mtime, *(st.st_mtime for _, st in files)])
         digest = hashlib.blake2b(
-            repr([(n, st.st_mtime_ns, st.st_size) for n, st in files]).encode(), digest_size=12
+            repr([(name, e.fingerprint) for name, e in self._entries.items()]).encode(),
+            digest_size=12,
         ).hexdigest()
         ordered = sorted(articles.values(), key=lambda a: (a.date, a.slug), reverse=True)
         return Snapshot(
             tuple(ordered), tuple(problems), datetime.fromtimestamp(int(newest), UTC), digest
         )
 
-    def _entry(self, name: str, listed: tuple[int, int]) -> _Entry:
+    def _entry(self, name: str, stat: os.stat_result) -> _Entry | None:
+        """What the file holds now; None while it is caught mid-write and has no good past."""
+        listed = (stat.st_mtime_ns, stat.st_size)
         known = self._entries.get(name)
-        if known and known.version == listed:
+        if known and known.listed == listed and known.settled:
             return known
         path = self.content_dir / name
-        if listed[1] > self.max_bytes:
-            reason = f"{listed[1]} bytes, larger than the limit of {self.max_bytes} bytes"
-            return _Entry(listed, problem=Problem(path, reason))
+        if stat.st_size > self.max_bytes:
+            reason = f"{stat.st_size} bytes, larger than the limit of {self.max_bytes} bytes"
+            return _Entry(listed, True, problem=Problem(path, reason))
         try:
             with path.open("rb") as handle:
                 before = os.fstat(handle.fileno())
-                data = handle.read()
+                data = handle.read(self.max_bytes + 1)
                 after = os.fstat(handle.fileno())
+        except FileNotFoundError:
+            return None  # deleted since the listing
         except OSError as exc:
-            return _Entry((-1, -1), problem=Problem(path, f"cannot be read: {exc.strerror}"))
-        version = (after.st_mtime_ns, after.st_size)
-        if version != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
-            # Being written right now: show nothing of it and read it again on the next scan.
-            return _Entry((-1, -1), problem=Problem(path, "changed while being read"))
+            return _Entry(listed, True, problem=Problem(path, f"cannot be read: {exc.strerror}"))
+        now = (after.st_mtime_ns, after.st_size)
+        settled = time.time() - after.st_mtime > SETTLE_SECONDS
+        if now != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
+            return known  # written to while being read: look again on the next scan
         try:
-            article = read_article(path, version, data, author=self.author, tz=self.tz)
+            article = read_article(path, data, author=self.author, tz=self.tz)
         except ArticleError as exc:
-            return _Entry(version, problem=Problem(path, str(exc)))
-        return _Entry(version, article=article)
+            if not settled and known and known.article:
+                # Most likely caught between a truncate and a write: keep the last good version.
+                return _Entry(known.listed, False, article=known.article)
+            return _Entry(now, settled, problem=Problem(path, str(exc)))
+        return _Entry(now, settled, article=article)
 
     def _log_new(self, problems: list[Problem]) -> None:
         for problem in problems:

@@ -1,5 +1,6 @@
 """Reads one Markdown file with YAML front matter into an ``Article``."""
 
+import hashlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,9 +39,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, body
 
 
-def read_article(
-    path: Path, version: tuple[int, int], data: bytes, *, author: str, tz: ZoneInfo
-) -> Article:
+def read_article(path: Path, data: bytes, *, author: str, tz: ZoneInfo) -> Article:
     """Parse ``data`` (the bytes of ``path``) or raise ``ArticleError`` naming what is wrong."""
     try:
         text = data.decode("utf-8-sig")
@@ -62,4 +61,5 @@ def read_article(
         if not fields["slug"]:
             raise ArticleError("the file name gives no usable slug; set 'slug' in the front matter")
     fields.setdefault("author", author)
+    version = hashlib.blake2b(data, digest_size=16).hexdigest()
     return Article(path=path, version=version, body=body.strip("\n"), **fields)

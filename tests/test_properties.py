@@ -81,7 +81,7 @@ def _yaml_safe(value):
 def test_any_front_matter_gives_an_article_or_an_article_error(meta, body):
     data = f"---\n{yaml.safe_dump(_yaml_safe(meta), allow_unicode=True)}---\n{body}".encode()
     try:
-        article = read_article(Path("x.md"), (1, 1), data, author="A", tz=ZoneInfo("UTC"))
+        article = read_article(Path("x.md"), data, author="A", tz=ZoneInfo("UTC"))
     except ArticleError as exc:
         assert str(exc)
     else:
@@ -93,7 +93,7 @@ def test_any_front_matter_gives_an_article_or_an_article_error(meta, body):
 @given(st.binary(max_size=300))
 def test_any_bytes_give_an_article_or_an_article_error(data):
     try:
-        read_article(Path("x.md"), (1, 1), b"---\n" + data, author="A", tz=ZoneInfo("UTC"))
+        read_article(Path("x.md"), b"---\n" + data, author="A", tz=ZoneInfo("UTC"))
     except ArticleError as exc:
         assert str(exc)
 

@@ -9,7 +9,7 @@ UTC = ZoneInfo("UTC")
 
 
 def read(data: bytes, name: str = "post.md"):
-    return read_article(Path(name), (1, len(data)), data, author="Default Author", tz=UTC)
+    return read_article(Path(name), data, author="Default Author", tz=UTC)
 
 
 def test_a_good_file_becomes_an_article_with_defaults():
@@ -48,3 +48,9 @@ def test_a_file_name_without_letters_needs_a_slug():
     assert read(b"---\ntitle: x\ndate: 2026-01-05\nslug: nihongo\n---\nx", "日本語.md").slug == (
         "nihongo"
     )
+
+
+def test_the_version_is_a_digest_of_the_bytes():
+    one = read(b"---\ntitle: x\ndate: 2026-01-05\n---\nOne")
+    assert one.version == read(b"---\ntitle: x\ndate: 2026-01-05\n---\nOne").version
+    assert one.version != read(b"---\ntitle: x\ndate: 2026-01-05\n---\nTwo").version
