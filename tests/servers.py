@@ -42,8 +42,13 @@ def _answers(base: str) -> bool:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *args: str, workers: int = 2) -> Iterator[str]:
-    """Runs ``app:create_app()`` under gunicorn with the project's config; yields its base URL."""
+def gunicorn(
+    env: dict[str, str], *args: str, workers: int = 2, log: Path | None = None
+) -> Iterator[str]:
+    """Runs ``app:create_app()`` under gunicorn with the project's config; yields its base URL.
+
+    Its output (access and error log) goes to ``log`` when given.
+    """
     port = free_port()
     command = [
         sys.executable,
@@ -58,12 +63,9 @@ def gunicorn(env: dict[str, str], *args: str, workers: int = 2) -> Iterator[str]
         *args,
         "app:create_app()",
     ]
+    output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -72,13 +74,15 @@ def gunicorn(env: dict[str, str], *args: str, workers: int = 2) -> Iterator[str]
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if log:
+            output.close()
 
 
 @contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    """A throw-away redis-server on a free port; yields its URL."""
+def redis_server(port: int | None = None) -> Iterator[str]:
+    """A throw-away redis-server on ``port`` (or a free one); yields its URL."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

@@ -1,0 +1,64 @@
+"""Bounded HTTP load on loopback for the hardening tests: many keep-alive clients, every answer
+recorded."""
+
+import http.client
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Tally:
+    statuses: Counter = field(default_factory=Counter)  # (url, status) -> count
+    failures: list[str] = field(default_factory=list)  # dropped connections, timeouts
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values())
+
+    def unexpected(self, allowed: Callable[[str, int], bool]) -> list[tuple[str, int]]:
+        return [(url, status) for (url, status) in self.statuses if not allowed(url, status)]
+
+
+def _client(base: str, pick: Callable[[], str], stop: float, tally: Tally) -> None:
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    connection = http.client.HTTPConnection(host, port, timeout=15)
+    rng = random.Random()
+    while time.monotonic() < stop:
+        url = pick()
+        try:
+            connection.request("GET", url, headers={"Accept-Encoding": rng.choice(["gzip", ""])})
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            with tally.lock:
+                tally.failures.append(f"{url}: {type(exc).__name__}: {exc}")
+            connection.close()
+            connection = http.client.HTTPConnection(host, port, timeout=15)
+            continue
+        with tally.lock:
+            tally.statuses[(url, response.status)] += 1
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = http.client.HTTPConnection(host, port, timeout=15)
+    connection.close()
+
+
+def load(base: str, pick: Callable[[], str], seconds: float, clients: int = 16) -> Tally:
+    """Runs ``clients`` threads, each asking for ``pick()`` URLs back to back for ``seconds``."""
+    tally = Tally()
+    stop = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_client, args=(base, pick, stop, tally), daemon=True)
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    return tally
