@@ -15,6 +15,9 @@ from insights.listing import card
 from insights.sitemap import places, robots_txt, sitemap_xml
 
 bp = Blueprint("feeds", __name__)
+# (endpoint, format) of each feed, for the templates' <link rel="alternate"> tags and links.
+FEED_ENDPOINTS = [(f"feeds.{name}", kind) for name, kind in FORMATS.items()]
+bp.add_app_template_global(FEED_ENDPOINTS, "feed_formats")
 
 
 def _snapshot() -> Snapshot:

@@ -196,6 +196,7 @@ def json_bytes(feed: Channel, entries: Sequence[Entry]) -> bytes:
 
 @dataclass(frozen=True)
 class FeedFormat:
+    label: str
     media_type: str
     build: Callable[[Channel, Sequence[Entry]], bytes]
 
@@ -205,7 +206,7 @@ class FeedFormat:
 
 
 FORMATS: dict[str, FeedFormat] = {
-    "rss": FeedFormat("application/rss+xml", rss),
-    "atom": FeedFormat("application/atom+xml", atom),
-    "json": FeedFormat("application/feed+json", json_bytes),
+    "rss": FeedFormat("RSS", "application/rss+xml", rss),
+    "atom": FeedFormat("Atom", "application/atom+xml", atom),
+    "json": FeedFormat("JSON Feed", "application/feed+json", json_bytes),
 }
