@@ -1,6 +1,8 @@
 """Python-Markdown as articles use it: tables, footnotes, Pygments, permalinks, charts, diagrams."""
 
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,43 +17,45 @@ from insights.diagrams import DiagramError, diagram_html
 class RenderNotes:
     """What one conversion found: which kinds of block it has, and which could not be drawn."""
 
-    chart_blocks: int = 0
-    charts: int = 0
-    diagrams: int = 0
+    blocks: Counter[str] = field(default_factory=Counter)  # fenced blocks seen, by kind
+    drawn: Counter[str] = field(default_factory=Counter)  # of those, the usable ones
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def charts(self) -> int:
+        return self.drawn["chart"]
 
-def _notes(md: Any) -> RenderNotes:
-    return md.insights_notes
-
-
-def _chart_fence(
-    source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
-) -> str:
-    notes = _notes(md)
-    notes.chart_blocks += 1
-    try:
-        config = parse_chart(source)
-    except ChartError as exc:
-        message = f"chart {notes.chart_blocks}: {exc}"
-        notes.problems.append(message)
-        return error_box("Chart not shown", message, source)
-    notes.charts += 1
-    return chart_html(config, notes.chart_blocks)
+    @property
+    def diagrams(self) -> int:
+        return self.drawn["diagram"]
 
 
-def _mermaid_fence(
-    source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
-) -> str:
-    notes = _notes(md)
-    try:
-        html = diagram_html(source)
-    except DiagramError as exc:
-        message = f"diagram: {exc}"
-        notes.problems.append(message)
-        return error_box("Diagram not shown", message, source)
-    notes.diagrams += 1
-    return html
+Fence = Callable[..., str]
+
+
+def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
+    """A SuperFences formatter: ``build(source, number)``, or an error box naming the fault."""
+
+    def format_block(
+        source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
+    ) -> str:
+        notes: RenderNotes = md.insights_notes
+        notes.blocks[kind] += 1
+        number = notes.blocks[kind]
+        try:
+            html = build(source, number)
+        except (ChartError, DiagramError) as exc:
+            message = f"{kind} {number}: {exc}"
+            notes.problems.append(message)
+            return error_box(f"{kind.capitalize()} not shown", message, source)
+        notes.drawn[kind] += 1
+        return html
+
+    return format_block
+
+
+_chart_fence = _fence("chart", lambda source, number: chart_html(parse_chart(source), number))
+_mermaid_fence = _fence("diagram", lambda source, number: diagram_html(source))
 
 
 def _new_markdown() -> markdown.Markdown:

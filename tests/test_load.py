@@ -8,8 +8,6 @@ import shutil
 import signal
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ import redis
 
 from tests.conftest import REFERENCE_SLUG, ROOT
 from tests.servers import free_port, gunicorn, redis_server
-from tests.traffic import load
+from tests.traffic import fetch, load
 
 pytestmark = pytest.mark.server
 
@@ -61,14 +59,6 @@ def author(content: str, seconds: float, final: int) -> None:
 def served_or_deleted(url: str, status: int) -> bool:
     """200, or the 404 of an added article that the author has deleted (or not yet added)."""
     return status == 200 or (status == 404 and url.startswith("/insights/added-"))
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, ""
 
 
 @pytest.fixture

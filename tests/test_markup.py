@@ -42,7 +42,7 @@ def test_chart_and_mermaid_fences_are_counted_and_bad_ones_become_error_boxes():
     assert (notes.charts, notes.diagrams) == (1, 1)
     assert notes.problems == [
         "chart 2: invalid JSON at line 1, column 28: Expecting value",
-        "diagram: the diagram is empty",
+        "diagram 2: the diagram is empty",
     ]
     assert 'id="chart-1"' in html and '<pre class="mermaid">graph TD' in html
     assert html.count('class="render-error"') == 2

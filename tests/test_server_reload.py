@@ -3,23 +3,14 @@
 import os
 import shutil
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.servers import gunicorn
+from tests.traffic import fetch
 
 pytestmark = pytest.mark.server
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, ""
 
 
 def every_worker_sees(url: str, expect, tries: int = 24) -> bool:

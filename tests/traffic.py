@@ -5,6 +5,8 @@ import http.client
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +49,15 @@ def _client(base: str, pick: Callable[[], str], stop: float, tally: Tally) -> No
             connection.close()
             connection = http.client.HTTPConnection(host, port, timeout=15)
     connection.close()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """(status, body) of one GET; an HTTP error status is an answer, not an exception."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
 
 
 def load(base: str, pick: Callable[[], str], seconds: float, clients: int = 16) -> Tally:
