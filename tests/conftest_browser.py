@@ -90,6 +90,15 @@ def site_pages(live_site: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """``screenshots/`` at the repository root, emptied of the last run's pictures."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = launch(playwright)

@@ -1,5 +1,7 @@
 """Every page in Chromium: charts draw, diagrams become SVG, nothing errs or leaves the site."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser import MIN_CHART_PIXELS, draw_charts, draw_diagrams, expected_labels
@@ -61,3 +63,68 @@ def test_list_tag_and_error_pages_load_cleanly_from_this_origin_only(
         requests += opened.watch.requests
     assert report == {name: [] for name in report}
     assert all(url.startswith(opened.watch.origin + "/") for url in requests)
+
+
+def test_without_javascript_chart_data_and_diagram_source_are_readable(open_page: OpenPage):
+    opened = open_page(java_script_enabled=False)
+    page = opened.page
+    readable = {}
+    for slug in SAMPLE_SLUGS:
+        opened.goto(f"/insights/{slug}/")
+        tables = page.locator("figure.chart details.chart-data table")
+        sources = page.locator("pre.mermaid")
+        readable[slug] = [
+            *(tables.nth(i).is_visible() and "Label" in tables.nth(i).inner_text()
+              for i in range(tables.count())),
+            *(sources.nth(i).is_visible() and sources.nth(i).inner_text().strip() != ""
+              for i in range(sources.count())),
+        ]  # fmt: skip
+    assert readable == {slug: [True] * len(readable[slug]) for slug in SAMPLE_SLUGS}
+
+    opened.goto(f"/insights/{REFERENCE_SLUG}/")
+    table = page.locator("figure.chart table").inner_text()
+    assert "2024\t80" in table and "2026 (projected)\t90" in table
+    assert "A[Model Development] --> B[Model Training]" in page.locator("pre.mermaid").inner_text()
+
+
+PHONE, DESKTOP = 360, 1280
+READABLE_MEASURE = 800  # px: about 75 characters of body text, the upper end of a readable line
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_layout_at_phone_and_desktop_width_with_screenshots(
+    open_page: OpenPage, site_pages: dict[str, str], screenshots: Path, width: int, theme: str
+):
+    opened = open_page(viewport={"width": width, "height": 800}, color_scheme=theme)
+    page = opened.page
+    faults = {}
+    for name, path in site_pages.items():
+        opened.goto(path, 404 if path == MISSING_PATH else 200)
+        draw_charts(page)
+        draw_diagrams(page)
+        page.evaluate("window.scrollTo(0, 0)")
+        if width == PHONE:
+            wide = page.evaluate(SIDEWAYS)
+            faults[name] = [f"scrolls sideways: {wide}"] if wide else []
+        else:
+            column = page.evaluate(WIDEST_TEXT)
+            faults[name] = [f"text {column} px wide"] if column > READABLE_MEASURE else []
+        page.screenshot(path=screenshots / f"{name}-{width}-{theme}.png", full_page=True)
+    assert faults == {name: [] for name in site_pages}
+
+
+# The page's overflow, and which elements stick out past the viewport's right edge.
+SIDEWAYS = """() => {
+  const root = document.scrollingElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const out = [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 0.5)
+    .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : ""));
+  return `scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}; ${out.slice(0, 5)}`;
+}"""
+
+# The widest run of body text: paragraphs and list items in the main column.
+WIDEST_TEXT = """() => Math.max(0, ...[...document.querySelectorAll("main p, main li")]
+  .map(el => el.getBoundingClientRect().width))"""
