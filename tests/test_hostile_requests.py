@@ -1,8 +1,11 @@
 """Hostile and malformed requests get a 4xx page, never a 500 and never a file outside static/."""
 
+import socket
+
 import pytest
 
 from tests.conftest import REFERENCE_SLUG
+from tests.servers import gunicorn
 
 SECRETS = (b"create_app", b"[core]", b"title: Why Open-Source", b"import ", b"SECRET")
 
@@ -71,3 +74,34 @@ def test_head_matches_get_without_a_body(client, url):
     for name in ("Content-Type", "ETag", "Last-Modified", "Content-Security-Policy"):
         assert head.headers.get(name) == get.headers.get(name), name
     assert int(head.headers["Content-Length"]) == len(get.data)
+
+
+RAW_TARGETS = [
+    b"/static/../app.py",
+    b"/static/../../etc/passwd",
+    b"/static/%2e%2e/%2e%2e/etc/passwd",
+    b"/static/css/../../app.py",
+    b"/insights/\xff\xfe/",
+    b"/insights/%00/",
+    b"/" + b"a" * 3000,
+    b"/.git/config",
+    b"/.env",
+    b"/content/" + REFERENCE_SLUG.encode() + b".md",
+]
+
+
+@pytest.mark.server
+def test_raw_hostile_requests_through_gunicorn_get_4xx():
+    with gunicorn({"INSIGHTS_SITE_URL": "http://example.test"}, workers=1) as base:
+        host, port = base.removeprefix("http://").split(":")
+        for target in [*RAW_TARGETS, b"/" + b"b" * 9000]:
+            with socket.create_connection((host, int(port)), timeout=10) as sock:
+                sock.sendall(
+                    b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                answer = b""
+                while chunk := sock.recv(65536):
+                    answer += chunk
+            status = int(answer.split(b" ", 2)[1])
+            assert 400 <= status < 500, (target[:80], status)
+            assert not any(secret in answer for secret in SECRETS), target[:80]
