@@ -128,3 +128,27 @@ SIDEWAYS = """() => {
 # The widest run of body text: paragraphs and list items in the main column.
 WIDEST_TEXT = """() => Math.max(0, ...[...document.querySelectorAll("main p, main li")]
   .map(el => el.getBoundingClientRect().width))"""
+
+
+def test_mermaid_loads_only_when_a_diagram_comes_near_the_viewport(open_page: OpenPage):
+    opened = open_page(viewport={"width": 1280, "height": 600})
+    page = opened.page
+    opened.goto(f"/insights/{REFERENCE_SLUG}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("pre.mermaid").evaluate("pre => pre.getBoundingClientRect().top") > 1000
+    assert not [url for url in opened.watch.requests if "/vendor/mermaid/" in url]
+
+    draw_diagrams(page)
+    assert [url for url in opened.watch.requests if "/vendor/mermaid/" in url]
+
+
+def test_pages_without_charts_or_diagrams_load_no_chart_or_diagram_code(
+    open_page: OpenPage, site_pages: dict[str, str]
+):
+    opened = open_page()
+    for name, path in site_pages.items():
+        if not name.startswith("article-"):
+            opened.goto(path, 404 if path == MISSING_PATH else 200)
+    vendor = [url for url in opened.watch.requests if "/vendor/" in url or "/js/charts" in url
+              or "/js/diagrams" in url]  # fmt: skip
+    assert vendor == []
