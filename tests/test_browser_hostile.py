@@ -1,5 +1,7 @@
 """Hostile chart and diagram labels stay text in Chromium: nothing runs, no dialog opens."""
 
+import re
+
 import pytest
 
 from tests.browser import draw_charts, draw_diagrams
@@ -24,7 +26,12 @@ def test_hostile_labels_run_nothing_on_load_or_on_clicking_the_node(watched_page
     assert page.evaluate(SET_GLOBALS) == []
     assert page.url == f"{watched_page.watch.origin}/insights/{HOSTILE_SLUG}/"
     assert watched_page.watch.dialogs == []
-    assert watched_page.watch.problems() == []
+    # Chromium reports the CSP check made when Mermaid's sanitiser parses the onerror attribute
+    # (in an inert document): a blocked handler is the defence working, anything else is a fault.
+    assert [p for p in watched_page.watch.problems() if not BLOCKED_HANDLER.search(p)] == []
+
+
+BLOCKED_HANDLER = re.compile(r"console error: Executing inline event handler violates .* blocked")
 
 
 def test_hostile_labels_read_as_literal_text(watched_page: Watched):
