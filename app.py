@@ -4,14 +4,17 @@ Run with ``flask --app app run`` or ``gunicorn -c gunicorn.conf.py 'app:create_a
 """
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from blueprints import commands, errors, feeds, security, site, templating
+from blueprints import commands, errors, feeds, health, security, site, templating
+from insights import static_assets
 from insights.library import Library
 from insights.rendering import cache
-from insights.settings import DEFAULTS
+from insights.response_cache import ResponseCache
+from insights.settings import DEFAULTS, cache_settings, static_cache_dir
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,8 +24,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    cache.init_app(app)
-    app.extensions["insights.library"] = Library.from_config(app.config)
+    cache.init_app(app, cache_settings(app.config))
+    library = app.extensions["insights.library"] = Library.from_config(app.config)
+    static = app.extensions["insights.static"] = static_assets.build(
+        Path(app.static_folder), static_cache_dir(app.config)
+    )
 
     app.register_blueprint(site.bp)
     app.register_blueprint(commands.bp)
@@ -30,4 +36,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     templating.register(app)
+    app.register_blueprint(health.bp)
+
+    if cache_bytes := int(app.config["RESPONSE_CACHE_BYTES"]):
+
+        def content_state() -> tuple:
+            return library.state(), app.config["SHOW_DRAFTS"]
+
+        app.wsgi_app = ResponseCache(app.wsgi_app, content_state, cache_bytes)
+    app.wsgi_app = static_assets.StaticFiles(
+        app.wsgi_app,
+        static,
+        int(app.config["PAGE_MAX_AGE"]),
+        security.security_headers(int(app.config["HSTS_SECONDS"])),
+    )
     return app

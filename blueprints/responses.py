@@ -5,6 +5,8 @@ from datetime import datetime
 
 from flask import Response, current_app, make_response, request
 
+from insights.response_cache import CACHEABLE
+
 
 def conditional(
     body: str | bytes,
@@ -12,7 +14,10 @@ def conditional(
     mimetype: str = "text/html",
     max_age: int | None = None,
 ) -> Response:
-    """A 200 with ETag (a digest of the body) and Last-Modified, or a 304 when they match."""
+    """A 200 with ETag (a digest of the body) and Last-Modified, or a 304 when they match.
+
+    It depends only on the URL and the content, so the response cache may keep it.
+    """
     response = make_response(body)
     response.mimetype = mimetype
     response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
@@ -21,4 +26,5 @@ def conditional(
     response.cache_control.max_age = (
         current_app.config["PAGE_MAX_AGE"] if max_age is None else max_age
     )
+    request.environ[CACHEABLE] = True
     return response.make_conditional(request)

@@ -16,7 +16,9 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 
 def asset(filename: str) -> str:
-    return url_for("static", filename=filename)
+    """The file's URL under the current static build: cached for a year, new on any change."""
+    build = current_app.extensions["insights.static"]
+    return url_for("static", filename=build.url_path(filename))
 
 
 def longdate(moment: datetime) -> str:

@@ -10,6 +10,7 @@ timestamp granularity can leave mtime and size unchanged; while such a file does
 last good version of it stays on the site rather than flickering to a 404.
 """
 
+import bisect
 import hashlib
 import logging
 import os
@@ -59,6 +60,15 @@ class Snapshot:
         if show_drafts:
             return list(self.articles)
         return [article for article in self.articles if article.is_public(now)]
+
+    @cached_property
+    def _dates(self) -> tuple[datetime, ...]:
+        return tuple(sorted(article.date for article in self.articles))
+
+    def state(self, now: datetime) -> tuple[str, int]:
+        """What a page depends on: the files' version, and how many articles have come due by
+        ``now`` (a scheduled article's date passing changes it). O(log n)."""
+        return self.version, bisect.bisect_right(self._dates, now)
 
     @cached_property
     def _by_slug(self) -> dict[str, Article]:
@@ -131,6 +141,14 @@ class Library:
             rescan_interval=float(config["RESCAN_INTERVAL"]),
             max_bytes=int(config["MAX_ARTICLE_BYTES"]),
         )
+
+    def state(self) -> tuple[str, int]:
+        """The content's state now (see ``Snapshot.state``); as cheap as ``snapshot()``."""
+        return self.snapshot().state(datetime.now(UTC))
+
+    def fault(self) -> Problem | None:
+        """Why the content directory cannot be read, as of the last scan; None when it can."""
+        return next((p for p in self.snapshot().problems if p.path == self.content_dir), None)
 
     def snapshot(self, force: bool = False) -> Snapshot:
         """The current view, rescanning first when the last scan is older than the interval."""

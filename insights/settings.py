@@ -1,6 +1,9 @@
 """Built-in configuration defaults; every key can be overridden by an ``INSIGHTS_`` variable."""
 
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,4 +27,22 @@ DEFAULTS: dict[str, object] = {
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 0,
     "CACHE_KEY_PREFIX": "insights:",
+    "CACHE_REDIS_TIMEOUT": 0.25,
+    "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
+    "STATIC_CACHE_DIR": "",
 }
+
+
+def cache_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Flask-Caching's settings on top of ``config``: a Redis backend gets short socket
+    timeouts (unless ``CACHE_OPTIONS`` sets its own), so a dead Redis costs milliseconds."""
+    if "redis" not in str(config["CACHE_TYPE"]).lower():
+        return {}
+    timeout = float(config["CACHE_REDIS_TIMEOUT"])
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    return {"CACHE_OPTIONS": {**options, **(config.get("CACHE_OPTIONS") or {})}}
+
+
+def static_cache_dir(config: Mapping[str, Any]) -> Path:
+    """Where the compressed forms of static files are kept between restarts."""
+    return Path(config["STATIC_CACHE_DIR"] or Path(tempfile.gettempdir()) / "insights-static")

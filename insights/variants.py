@@ -1,0 +1,144 @@
+"""One resource in the content codings clients ask for, chosen per request, revalidated per coding.
+
+Cached pages and static files both come as a set of variants (identity, gzip, brotli), compressed
+once when the set is made, never per request. Each variant has its own ETag (``"<tag>-gz"``,
+``"<tag>-br"``), so a cache that revalidates one of them is never told that another is fresh.
+"""
+
+import gzip
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+import brotli
+from werkzeug.http import is_resource_modified, remove_entity_headers
+
+P = TypeVar("P")
+
+SERVER_PREFERENCE = ("br", "gzip")  # brotli is smaller at the same cost to the client
+ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
+COMPRESSIBLE_TYPES = frozenset(
+    {
+        "application/atom+xml",
+        "application/feed+json",
+        "application/javascript",
+        "application/json",
+        "application/ld+json",
+        "application/manifest+json",
+        "application/rss+xml",
+        "application/xml",
+        "image/svg+xml",
+    }
+)
+# Headers this module writes itself for each variant.
+_OWN_HEADERS = frozenset({"content-length", "content-encoding", "etag", "vary", "date"})
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+def is_compressible(content_type: str) -> bool:
+    """True for text formats that shrink well: HTML, feeds, JSON, CSS, JavaScript, SVG."""
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type.startswith("text/") or media_type in COMPRESSIBLE_TYPES
+
+
+def _quality(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 1 else None
+
+
+@lru_cache(maxsize=256)
+def accepted_codings(accept_encoding: str) -> tuple[str, ...]:
+    """The codings out of ``SERVER_PREFERENCE`` that the client accepts, best first.
+
+    ``q=0`` refuses a coding; ``*`` stands for every coding not named; an element whose q-value
+    cannot be read is ignored, as RFC 9110 asks. Ties go to the server's preference.
+    """
+    qualities: dict[str, float] = {}
+    for element in accept_encoding.lower().split(","):
+        coding, *params = (part.strip() for part in element.split(";"))
+        quality: float | None = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                quality = _quality(value.strip())
+        if coding and quality is not None:
+            qualities[coding] = quality
+    wildcard = qualities.get("*", 0.0)
+    ranked = [
+        (qualities.get(coding, wildcard), -rank, coding)
+        for rank, coding in enumerate(SERVER_PREFERENCE)
+    ]
+    return tuple(coding for quality, _, coding in sorted(ranked, reverse=True) if quality > 0)
+
+
+def compress(data: bytes, coding: str, *, brotli_quality: int) -> bytes:
+    if coding == "gzip":
+        return gzip.compress(data, compresslevel=9, mtime=0)
+    return brotli.compress(data, quality=brotli_quality)
+
+
+def compressed_forms(data: bytes, *, brotli_quality: int) -> dict[str, bytes]:
+    """``data`` in every coding of ``SERVER_PREFERENCE`` that makes it smaller."""
+    forms = {coding: compress(data, coding, brotli_quality=brotli_quality)
+             for coding in SERVER_PREFERENCE}  # fmt: skip
+    return {coding: packed for coding, packed in forms.items() if len(packed) < len(data)}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant(Generic[P]):
+    """One coding of a resource: its payload (bytes, or a file's path) and ready-made headers."""
+
+    coding: str
+    etag: str  # quoted
+    payload: P
+    headers: list[tuple[str, str]]  # of the 200, Content-Length included
+    not_modified_headers: list[tuple[str, str]]  # of the 304
+
+
+def make_variants(
+    headers: Iterable[tuple[str, str]],
+    tag: str,
+    payloads: Mapping[str, tuple[P, int]],
+) -> dict[str, Variant[P]]:
+    """Variants for ``payloads`` (coding -> (payload, size)), sharing the other ``headers``.
+
+    ``tag`` is the identity's unquoted ETag; the others add their suffix. ``Vary:
+    Accept-Encoding`` goes on every variant as soon as there is more than one.
+    """
+    common = [(name, value) for name, value in headers if name.lower() not in _OWN_HEADERS]
+    if len(payloads) > 1:
+        common.append(("Vary", "Accept-Encoding"))
+    variants = {}
+    for coding, (payload, size) in payloads.items():
+        etag = f'"{tag}{ETAG_SUFFIX[coding]}"'
+        own = [("ETag", etag), ("Content-Length", str(size))]
+        if coding != "identity":
+            own.append(("Content-Encoding", coding))
+        not_modified = [*common, ("ETag", etag)]
+        remove_entity_headers(not_modified)
+        variants[coding] = Variant(coding, etag, payload, [*common, *own], not_modified)
+    return variants
+
+
+def select(variants: Mapping[str, Variant[P]], accept_encoding: str) -> Variant[P]:
+    """The variant to send for this ``Accept-Encoding``: the best accepted one, else identity."""
+    for coding in accepted_codings(accept_encoding):
+        variant = variants.get(coding)
+        if variant is not None:
+            return variant
+    return variants["identity"]
+
+
+def is_conditional(environ: Mapping[str, object]) -> bool:
+    return any(name in environ for name in CONDITIONAL_HEADERS)
+
+
+def not_modified(environ: dict, etag: str, last_modified: datetime | str | None) -> bool:
+    """Werkzeug's own rule, as Flask's ``make_conditional`` applies it: If-None-Match wins over
+    If-Modified-Since."""
+    return not is_resource_modified(environ, etag=etag, last_modified=last_modified)
