@@ -32,6 +32,7 @@ from insights.feeds import last_modified
 from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL, ArticleWriter
 from tests.pages import soup
 from tests.servers import gunicorn
+from tests.unpublished import preview_with_unpublished
 
 SCHEMA = json.loads((ROOT / "tests/vendor/jsonfeed-schema/schema-v1.1.json").read_text())
 NS = {
@@ -291,17 +292,12 @@ def test_ids_take_the_host_of_the_request_when_no_site_url_is_set(content_dir: P
 def test_drafts_and_scheduled_articles_never_appear_even_in_preview(
     content_dir: Path, write_article: ArticleWriter
 ) -> None:
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    write_article("a-draft", "title: A draft\ndate: 2026-01-01\ndraft: true\ntags: [AI]\n")
-    write_article("scheduled", f"title: Scheduled\ndate: {tomorrow}\ntags: [AI, Secret]\n")
-    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "SHOW_DRAFTS": True})
-    client = app.test_client()
-    assert client.get("/insights/a-draft/").status_code == 200  # the preview does show it
+    client = preview_with_unpublished(content_dir, write_article)
     for url in SITE_FEEDS + TAG_FEEDS:
         body = client.get(url).data.decode()
         assert "a-draft" not in body and "scheduled" not in body, url
     # A tag that only unpublished articles carry has no public feed.
-    assert client.get("/tags/secret/feed.xml").status_code == 404
+    assert client.get("/tags/hidden/feed.xml").status_code == 404
 
 
 def test_feed_size_limits_the_items(content_dir: Path, write_article: ArticleWriter) -> None:
