@@ -27,7 +27,7 @@ DEFAULTS: dict[str, object] = {
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 0,
     "CACHE_KEY_PREFIX": "insights:",
-    "CACHE_REDIS_TIMEOUT": 0.25,
+    "CACHE_REDIS_TIMEOUT": 0.1,
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     "STATIC_CACHE_DIR": "",
 }
