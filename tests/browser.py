@@ -72,7 +72,7 @@ class Watch:
         url = message.location.get("url", "")
         if url in self.expected_errors and message.text.startswith("Failed to load resource"):
             return
-        self.console_errors.append(f"{message.text} ({url})")
+        self.console_errors.append(f"{message.text} ({url}:{message.location.get('lineNumber')})")
 
     def _response(self, response: Response) -> None:
         if response.status >= 400 and response.url not in self.expected_errors:
@@ -183,6 +183,13 @@ def expected_labels(source: str) -> list[str]:
     if source.lstrip().startswith("sequenceDiagram"):
         return [m.group(1) for m in _PARTICIPANT.finditer(source) if m.group(1)]
     return [m.group(1).strip() for m in _FLOW_LABEL.finditer(source)]
+
+
+def listing(report: dict[str, list[str]]) -> str:
+    """Every problem in a per-page report, one full line each, for an assertion message."""
+    return "\n".join(
+        f"{name}: {problem}" for name, problems in report.items() for problem in problems
+    )
 
 
 def theme_of(page: Page) -> str:
