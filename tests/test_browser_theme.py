@@ -48,7 +48,7 @@ def test_the_toggle_switches_the_theme_and_every_page_remembers_it(open_page: Op
     toggle(page)
     opened.goto("/insights/")
     assert (theme_of(page), looks(page)) == ("light", "light")
-    assert opened.watch.problems() == []
+    assert opened.watch.console_errors == opened.watch.page_errors == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
