@@ -1,11 +1,15 @@
-"""Command-line tools for the author: ``flask --app app check``."""
+"""Command-line tools for the author: ``flask --app app check`` and ``flask --app app export``."""
 
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
-from flask import Blueprint, current_app
+from flask import Blueprint, Flask, current_app
 
 from insights.checks import find_problems
+from insights.export import ExportError, export
+from insights.sitemap import places
 
 bp = Blueprint("commands", __name__, cli_group=None)
 
@@ -20,3 +24,45 @@ def check() -> None:
     count = len(problems)
     click.echo(f"{len(snapshot.articles)} articles, {count} problem{'s' * (count != 1)}", err=True)
     sys.exit(1 if problems else 0)
+
+
+def published_paths(app: Flask) -> list[str]:
+    """Every URL of the public site: each GET route, filled with every public tag or article
+    slug it takes, the numbered list pages, and every static file under its hashed URL."""
+    snapshot, now = app.extensions["insights.library"].snapshot(force=True), datetime.now(UTC)
+    fillings = {
+        frozenset(): [{}],
+        frozenset({"tag"}): [{"tag": tag} for tag in snapshot.tags(now)],
+        frozenset({"slug"}): [{"slug": article.slug} for article in snapshot.visible(now)],
+    }
+    paths = []
+    for rule in app.url_map.iter_rules():
+        needed = frozenset(rule.arguments - set(rule.defaults or {}))
+        if "GET" in (rule.methods or ()) and rule.endpoint != "static":
+            paths += [rule.build(values)[1] for values in fillings.get(needed, [])]
+    urls = app.url_map.bind("localhost")
+    paths += [
+        urls.build(p.endpoint, p.values) for p in places(snapshot, now, app.config["PER_PAGE"])
+    ]
+    build = app.extensions["insights.static"]
+    paths += [urls.build("static", {"filename": build.url_path(name)}) for name in build.digests]
+    return list(dict.fromkeys(paths))
+
+
+@bp.cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def export_site(target: Path) -> None:
+    """Write the published site into TARGET (an empty or new directory) as static files."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config["SITE_URL"]:
+        raise click.UsageError("set INSIGHTS_SITE_URL: feeds and canonical links need it")
+    if app.config["SHOW_DRAFTS"]:
+        raise click.UsageError("INSIGHTS_SHOW_DRAFTS is on: only the published site is exported")
+    try:
+        report = export(app, published_paths(app), target, site_url=app.config["SITE_URL"])
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(f"{len(report.written)} files written to {target}", err=True)
+    sys.exit(1 if report.problems else 0)

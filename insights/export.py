@@ -1,0 +1,134 @@
+"""The published site written out as files, so a plain file server, nginx or a CDN can serve it.
+
+Every page is fetched through the app itself (its WSGI callable), so the files hold what the
+server sends. Starting from the given paths, every internal ``href`` and ``src`` of every HTML
+page is followed too. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
+``404.html``. File servers ignore query strings, so a list page ``<path>?page=N`` is written to
+``<path>page/N/index.html`` and every link to it is rewritten to that path; that is the one
+difference from what the server sends.
+"""
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from werkzeug.test import Client
+
+from insights.response_cache import WSGIApp
+
+MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written there
+_PAGE_QUERY = re.compile(r"page=([1-9][0-9]*)")
+# A link to a numbered list page, as pages and the sitemap write it (absolute or not).
+_PAGE_LINK = re.compile(
+    r"""(?P<path>(?:https?://[^/\s"'<>]+)?/[^\s"'<>?#]*/)\?page=(?P<n>[0-9]+)(?=[\s"'<&#])"""
+)
+
+
+class ExportError(Exception):
+    """The export cannot start; the message says why."""
+
+
+@dataclass
+class Report:
+    written: list[str] = field(default_factory=list)  # URL paths, in the order fetched
+    problems: list[str] = field(default_factory=list)  # one line each: the URL and what failed
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def links(html: str, page: str, site_url: str) -> list[str]:
+    """The site-internal paths (with their query) that ``html``, served at ``page``, points to."""
+    parser = _Links()
+    parser.feed(html)
+    base = site_url.rstrip("/") + page
+    site = urlsplit(site_url)
+    found = []
+    for link in parser.found:
+        target = urlsplit(urljoin(base, link))
+        if (target.scheme, target.netloc) == (site.scheme, site.netloc):
+            found.append(target.path + (f"?{target.query}" if target.query else ""))
+    return found
+
+
+def file_for(url: str) -> PurePosixPath | None:
+    """Where the response for ``url`` goes, relative to the export; None when no file can be
+    served at that URL by a file server (a query other than ``page=N``)."""
+    path, _, query = url.partition("?")
+    if query:
+        number = _PAGE_QUERY.fullmatch(query)
+        if number is None or not path.endswith("/"):
+            return None
+        path = f"{path}page/{number.group(1)}/"
+    if path.endswith("/"):
+        path += "index.html"
+    relative = PurePosixPath(unquote(path).lstrip("/"))
+    if ".." in relative.parts or not relative.parts:
+        return None
+    return relative
+
+
+def _rewrite_page_links(body: bytes, site_url: str) -> bytes:
+    site = urlsplit(site_url)
+
+    def replace(match: re.Match[str]) -> str:
+        prefix = urlsplit(match["path"])
+        if prefix.netloc and (prefix.scheme, prefix.netloc) != (site.scheme, site.netloc):
+            return match[0]  # another site's list page
+        return f"{match['path']}page/{match['n']}/"
+
+    return _PAGE_LINK.sub(replace, body.decode()).encode()
+
+
+def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -> Report:
+    """Fetch ``seeds`` and every page they link to; write each 200 under ``target``."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} is not an empty directory")
+    client = Client(app)
+    base_url = site_url.rstrip("/") + "/"
+    report = Report()
+    queue, seen = deque(seeds), set()
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        place = file_for(url)
+        if place is None:
+            report.problems.append(f"{url}: a file server cannot serve this URL; not written")
+            continue
+        response = client.get(url, base_url=base_url)
+        if response.status_code != 200:
+            report.problems.append(f"{url}: answered {response.status}")
+            continue
+        if "no-store" in response.headers.get("Cache-Control", ""):
+            continue  # answers that must never be kept, such as /healthz
+        body = response.get_data()
+        if response.mimetype in ("text/html", "application/xml"):  # pages and the sitemap
+            body = _rewrite_page_links(body, site_url)
+        if response.mimetype == "text/html":
+            queue.extend(links(response.get_data(as_text=True), url, site_url))
+        _write(target / place, body)
+        report.written.append(url)
+    missing = client.get(MISSING, base_url=base_url)
+    if missing.status_code != 404:
+        report.problems.append(f"{MISSING}: answered {missing.status}, not the 404 page")
+    _write(target / MISSING.lstrip("/"), missing.get_data())
+    return report
+
+
+def _write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
