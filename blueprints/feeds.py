@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app
 
 from blueprints.responses import conditional
 from blueprints.templating import absolute_url
-from insights.feeds import FORMATS, channel, entry, last_modified
+from insights.feeds import FORMATS, channel, entry
 from insights.library import Snapshot
 from insights.listing import card
 from insights.sitemap import places, robots_txt, sitemap_xml
@@ -41,11 +41,13 @@ def _feed(kind: str, tag: str | None) -> Response:
         for article in articles[: int(config["FEED_SIZE"])]
     ]
     urls = {name: absolute_url(f"feeds.{name}", tag=tag) for name in FORMATS}
-    feed = channel(config, home, urls, entries, snapshot.last_modified, tag_name)
-    changed = last_modified(snapshot.last_modified, (e.published for e in entries))
+    feed = channel(config, home, urls, entries, snapshot.changed(now), tag_name)
     kind_of = FORMATS[kind]
     return conditional(
-        kind_of.build(feed, entries), changed, kind_of.content_type, int(config["FEED_MAX_AGE"])
+        kind_of.build(feed, entries),
+        snapshot.changed(now),
+        kind_of.content_type,
+        int(config["FEED_MAX_AGE"]),
     )
 
 
@@ -72,8 +74,7 @@ def sitemap() -> Response:
     snapshot, now = _snapshot(), datetime.now(UTC)
     found = places(snapshot, now, int(current_app.config["PER_PAGE"]))
     body = sitemap_xml((absolute_url(p.endpoint, **p.values), p.lastmod) for p in found)
-    changed = last_modified(snapshot.last_modified, (a.date for a in snapshot.visible(now)))
-    return conditional(body, changed, "application/xml")
+    return conditional(body, snapshot.changed(now), "application/xml")
 
 
 @bp.get("/robots.txt")

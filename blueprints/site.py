@@ -41,14 +41,14 @@ def index() -> Response:
     snapshot, now, drafts = _view()
     page, cards = _cards(snapshot.visible(now, drafts), _requested_page())
     html = render_template("index.html", page=page, cards=cards)
-    return conditional(html, snapshot.last_modified)
+    return conditional(html, snapshot.changed(now))
 
 
 @bp.get("/tags/")
 def tags() -> Response:
     snapshot, now, drafts = _view()
     html = render_template("tags.html", tags=snapshot.tags(now, drafts))
-    return conditional(html, snapshot.last_modified)
+    return conditional(html, snapshot.changed(now))
 
 
 @bp.get("/tags/<tag>/")
@@ -59,7 +59,7 @@ def tag(tag: str) -> Response:
         abort(404)
     page, cards = _cards(snapshot.tagged(tag, now, drafts), _requested_page())
     html = render_template("tag.html", tag=tag, tag_name=name, page=page, cards=cards)
-    return conditional(html, snapshot.last_modified)
+    return conditional(html, snapshot.changed(now))
 
 
 @bp.get("/insights/<slug>/")
@@ -79,4 +79,4 @@ def article(slug: str) -> Response:
         newer=newer,
         now=now,
     )
-    return conditional(html, snapshot.last_modified)
+    return conditional(html, snapshot.changed(now))

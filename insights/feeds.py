@@ -7,9 +7,9 @@ same articles give the same bytes in every worker and after every restart, so th
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,14 +111,6 @@ def channel(
         feed_urls=feed_urls,
         updated=max((e.updated for e in entries), default=files_changed),
     )
-
-
-def last_modified(files_changed: datetime, published: Iterable[datetime]) -> datetime:
-    """When a list of public articles last changed, to the second, for ``Last-Modified``.
-
-    A scheduled article that comes out changes no file, so its date counts as a change too.
-    """
-    return max([files_changed, *published]).astimezone(UTC).replace(microsecond=0)
 
 
 def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenerator:

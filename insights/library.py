@@ -70,6 +70,12 @@ class Snapshot:
         ``now`` (a scheduled article's date passing changes it). O(log n)."""
         return self.version, bisect.bisect_right(self._dates, now)
 
+    def changed(self, now: datetime) -> datetime:
+        """When what visitors see last changed, for ``Last-Modified``: a file written or deleted,
+        or a scheduled article coming out, which changes no file."""
+        due = next((a.date for a in self.articles if a.is_public(now)), self.last_modified)
+        return max(self.last_modified, due).astimezone(UTC).replace(microsecond=0)
+
     @cached_property
     def _by_slug(self) -> dict[str, Article]:
         return {article.slug: article for article in self.articles}

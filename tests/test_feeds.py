@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,7 +28,6 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from insights.feed_content import CHART_LINK_TEXT, DIAGRAM_LINK_TEXT
-from insights.feeds import last_modified
 from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL, ArticleWriter
 from tests.pages import soup
 from tests.servers import gunicorn
@@ -497,15 +496,6 @@ def test_an_edit_changes_the_etag_and_last_modified(
     assert second.status_code == 200
     assert second.headers["ETag"] != first.headers["ETag"]
     assert second.last_modified > first.last_modified
-
-
-def test_an_article_coming_out_moves_last_modified_past_every_file() -> None:
-    files = datetime(2026, 3, 1, tzinfo=UTC)
-    coming_out = datetime(2026, 3, 2, 9, 30, 15, 500, tzinfo=UTC)
-    assert last_modified(files, [files - timedelta(days=9), coming_out]) == coming_out.replace(
-        microsecond=0
-    )
-    assert last_modified(files, []) == files
 
 
 # --- discovery ------------------------------------------------------------------------------

@@ -201,3 +201,15 @@ def test_a_file_over_the_size_limit_is_skipped_without_being_read(folder):
     assert problem.path == big
     size = big.stat().st_size
     assert problem.reason == f"{size} bytes, larger than the limit of 10000 bytes"
+
+
+def test_a_scheduled_article_coming_out_counts_as_a_change(folder):
+    a_year_ago = 86400 * 365
+    age(write(folder, "old", "Old", "2026-01-01"), a_year_ago)
+    age(write(folder, "later", "Later", "2026-07-01T09:30:15.5+00:00"), a_year_ago)
+    age(folder, a_year_ago)
+    snapshot = library(folder).snapshot()
+    assert snapshot.last_modified < datetime(2026, 1, 1, tzinfo=UTC)  # the files are older
+    assert snapshot.changed(NOW) == datetime(2026, 1, 1, tzinfo=UTC)
+    after = datetime(2026, 7, 2, tzinfo=UTC)
+    assert snapshot.changed(after) == datetime(2026, 7, 1, 9, 30, 15, tzinfo=UTC)
