@@ -159,11 +159,10 @@ def chart_html(config: dict[str, Any], number: int) -> str:
     title = escape(chart_title(config))
     ident = f"chart-{number}"
     return (
-        f'<figure class="chart" id="{ident}">'
+        f'<figure class="chart" id="{ident}"><figcaption>{title}</figcaption>'
         f'<div class="chart-canvas"><canvas role="img" aria-label="{title}" '
         f'aria-describedby="{ident}-data"></canvas></div>'
         f'<script type="application/json" class="chart-config">{script_json(config)}</script>'
-        f"<figcaption>{title}</figcaption>"
         f'<details class="chart-data" id="{ident}-data" open><summary>Data table</summary>'
         f"{data_table(config)}</details></figure>"
     )
