@@ -6,9 +6,11 @@ those URLs are cached for a year as immutable. The build is one directory level,
 imports between files (Mermaid's chunks, ``diagrams.js``) resolve inside it. Plain
 ``/static/<path>`` keeps working with a short max-age.
 
-The compressed forms are made once per build (gzip -9 and brotli at its best quality, a few
-seconds for Mermaid's 3.7 MB) and written under ``<cache dir>/<build>/``, renamed into place
-whole so concurrent workers never see half of it; every worker and restart reuses them.
+Each build is written once to ``<cache dir>/<build>/``: the files as they were hashed, each with
+``.gz`` and ``.br`` siblings (gzip -9 and brotli at its best quality; a few seconds for Mermaid's
+3.7 MB). That is the layout WhiteNoise and nginx's ``gzip_static`` look for, so nginx can serve
+builds from there too, older ones included while they last. A build is renamed into place
+whole, so concurrent workers never see half of one; every worker and restart reuses it.
 """
 
 import hashlib
@@ -36,50 +38,49 @@ log = logging.getLogger(__name__)
 BUILD_DIGEST_SIZE = 6  # 12 hex digits in URLs
 YEAR = 365 * 24 * 60 * 60
 STATIC_BROTLI_QUALITY = 11  # once per build, so the smallest output is worth its seconds
+SUFFIXES = {"gzip": ".gz", "br": ".br"}
 
 
 @dataclass(frozen=True)
 class StaticBuild:
-    root: Path
     id: str  # digest of every file's path and bytes
-    digests: dict[str, str]  # path relative to root (with "/") -> digest of its bytes
-    compressed: Path | None  # holds "<path>.gz" and "<path>.br"; None when it cannot be written
+    digests: dict[str, str]  # path relative to the static folder -> digest of its bytes
+    root: Path  # the build directory; the static folder itself when none could be written
 
     def url_path(self, relative: str) -> str:
         return f"{self.id}/{relative}"
 
 
-def _digests(root: Path) -> dict[str, str]:
-    found = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        found[path.relative_to(root).as_posix()] = hashlib.blake2b(
-            path.read_bytes(), digest_size=16
-        ).hexdigest()
-    return found
+def _read(source: Path) -> dict[str, bytes]:
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    return {path.relative_to(source).as_posix(): path.read_bytes() for path in files}
 
 
-def _write_compressed(root: Path, digests: Mapping[str, str], target: Path) -> None:
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write_build(files: Mapping[str, bytes], target: Path) -> None:
     types = MediaTypes()
-    for relative in digests:
-        if not variants.is_compressible(types.get_type(relative)):
-            continue
-        forms = variants.compressed_forms(
-            (root / relative).read_bytes(), brotli_quality=STATIC_BROTLI_QUALITY
-        )
-        for coding, packed in forms.items():
-            out = target / f"{relative}.{'gz' if coding == 'gzip' else 'br'}"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(packed)
+    for relative, data in files.items():
+        out = target / relative
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        if variants.is_compressible(types.get_type(relative)):
+            forms = variants.compressed_forms(data, brotli_quality=STATIC_BROTLI_QUALITY)
+            for coding, packed in forms.items():
+                out.with_name(out.name + SUFFIXES[coding]).write_bytes(packed)
 
 
-def _compressed_dir(root: Path, build_id: str, digests: Mapping[str, str], cache: Path) -> Path:
+def _build_dir(files: Mapping[str, bytes], build_id: str, cache: Path) -> Path:
     final = cache / build_id
-    if final.is_dir():
+    if all((final / relative).is_file() for relative in files):
         return final
+    shutil.rmtree(final, ignore_errors=True)  # partly swept away, or from older code
     cache.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{build_id}-", dir=cache))
     try:
-        _write_compressed(root, digests, scratch)
+        _write_build(files, scratch)
         os.rename(scratch, final)
     except OSError:
         if not final.is_dir():  # not just another process finishing first
@@ -89,18 +90,19 @@ def _compressed_dir(root: Path, build_id: str, digests: Mapping[str, str], cache
     return final
 
 
-def build(root: Path, cache: Path) -> StaticBuild:
-    """Hash ``root`` and make sure its compressed forms exist under ``cache``."""
-    digests = _digests(root)
+def build(source: Path, cache: Path) -> StaticBuild:
+    """Hash the files under ``source`` and make sure their build exists under ``cache``."""
+    files = _read(source)
+    digests = {name: _digest(data) for name, data in files.items()}
     build_id = hashlib.blake2b(
         repr(sorted(digests.items())).encode(), digest_size=BUILD_DIGEST_SIZE
     ).hexdigest()
     try:
-        compressed: Path | None = _compressed_dir(root, build_id, digests, cache)
+        root = _build_dir(files, build_id, cache)
     except OSError as exc:
         log.warning("static files go uncompressed: cannot write %s: %s", cache, exc)
-        compressed = None
-    return StaticBuild(root, build_id, digests, compressed)
+        root = source
+    return StaticBuild(build_id, digests, root)
 
 
 class _Asset:
@@ -129,7 +131,7 @@ class _Asset:
 
 
 class StaticFiles(WhiteNoise):
-    """Serves ``build`` at ``/static/<build>/`` (immutable) and ``/static/`` (``max_age``)."""
+    """Serves ``static`` at ``/static/<build>/`` (immutable) and ``/static/`` (``max_age``)."""
 
     FOREVER = YEAR
 
@@ -149,22 +151,17 @@ class StaticFiles(WhiteNoise):
         self.add_files(static.root, prefix="/static/")
 
     def get_static_file(self, path: str, url: str, stat_cache=None) -> _Asset:  # type: ignore[override]
-        headers = self._headers(path, url)
-        relative = Path(os.path.relpath(path, self.static.root)).as_posix()
-        stat = os.stat(path)
-        payloads = {"identity": (path, stat.st_size)}
-        if self.static.compressed is not None:
-            for coding, suffix in (("gzip", ".gz"), ("br", ".br")):
-                packed = self.static.compressed / (relative + suffix)
-                if packed.is_file():
-                    payloads[coding] = (str(packed), packed.stat().st_size)
-        found = variants.make_variants(headers, self.static.digests[relative], payloads)
-        return _Asset(found, formatdate(stat.st_mtime, usegmt=True))
-
-    def _headers(self, path: str, url: str) -> list[tuple[str, str]]:
         headers = Headers([])
         self.add_mime_headers(headers, path, url)
         self.add_cache_headers(headers, path, url)
         for name, value in self.extra_headers.items():
             headers.setdefault(name, value)
-        return headers.items()
+        stat = os.stat(path)
+        payloads = {"identity": (path, stat.st_size)}
+        for coding, suffix in SUFFIXES.items():
+            if os.path.isfile(path + suffix):
+                payloads[coding] = (path + suffix, os.path.getsize(path + suffix))
+        relative = Path(os.path.relpath(path, self.static.root)).as_posix()
+        tag = self.static.digests.get(relative) or _digest(Path(path).read_bytes())  # added since
+        found = variants.make_variants(headers.items(), tag, payloads)
+        return _Asset(found, formatdate(stat.st_mtime, usegmt=True))

@@ -119,15 +119,26 @@ def test_any_change_to_any_static_file_gives_new_urls(tmp_path):
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([first.id, second.id])
 
 
-def test_compressed_forms_are_made_once_and_reused(tmp_path):
-    root = tmp_path / "static"
-    shutil.copytree(STATIC / "css", root / "css")
-    first = static_assets.build(root, tmp_path / "cache")
-    written = {p: p.stat().st_mtime_ns for p in first.compressed.rglob("*") if p.is_file()}
-    assert {p.name for p in written} >= {"site.css.gz", "site.css.br"}
-    again = static_assets.build(root, tmp_path / "cache")
-    assert again.compressed == first.compressed
+def test_a_build_holds_each_file_as_hashed_with_its_compressed_forms_made_once(tmp_path):
+    source = tmp_path / "static"
+    shutil.copytree(STATIC / "css", source / "css")
+    first = static_assets.build(source, tmp_path / "cache")
+    assert first.root == tmp_path / "cache" / first.id
+    written = {p: p.stat().st_mtime_ns for p in first.root.rglob("*") if p.is_file()}
+    assert {p.relative_to(first.root).as_posix() for p in written} >= {
+        "css/site.css", "css/site.css.gz", "css/site.css.br", "css/pygments.css"
+    }  # fmt: skip
+    assert (first.root / "css/site.css").read_bytes() == (STATIC / "css/site.css").read_bytes()
+    assert (
+        brotli.decompress((first.root / "css/site.css.br").read_bytes())
+        == (STATIC / "css/site.css").read_bytes()
+    )
+    again = static_assets.build(source, tmp_path / "cache")
+    assert again == first
     assert {p: p.stat().st_mtime_ns for p in written} == written
+    (first.root / "css/site.css").unlink()  # a temp-file sweeper took a file: build again
+    assert static_assets.build(source, tmp_path / "cache") == first
+    assert (first.root / "css/site.css").read_bytes() == (STATIC / "css/site.css").read_bytes()
 
 
 def test_an_unwritable_cache_dir_means_uncompressed_not_broken(content_dir, tmp_path, caplog):
@@ -144,12 +155,12 @@ def test_an_unwritable_cache_dir_means_uncompressed_not_broken(content_dir, tmp_
 
 
 def test_a_compressed_form_swept_away_falls_back_to_the_file(app, content_dir, tmp_path):
-    shared = app.extensions["insights.static"].compressed
-    shutil.copytree(shared, tmp_path / shared.name)  # a private copy of the build's forms
+    shared = app.extensions["insights.static"].root
+    shutil.copytree(shared, tmp_path / shared.name)  # a private copy of the build
     app = create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path)})
     build = app.extensions["insights.static"]
-    assert build.compressed == tmp_path / build.id
-    (build.compressed / "css/site.css.br").unlink()
+    assert build.root == tmp_path / build.id
+    (build.root / "css/site.css.br").unlink()
     response = app.test_client().get(
         f"/static/{build.id}/css/site.css", headers={"Accept-Encoding": "br"}
     )
