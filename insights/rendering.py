@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 cache = Cache()
 
 # Bump when the renderer's output changes, so no cache serves HTML made by older code.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 
 @dataclass(frozen=True)
