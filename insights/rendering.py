@@ -1,10 +1,15 @@
 """Rendered articles, cached through flask-caching under a key that changes with the file."""
 
+import hashlib
 import logging
+import sys
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
 from flask_caching import Cache
 
+from insights import charts, diagrams, markup, text
 from insights.article import Article
 from insights.markup import convert
 from insights.text import text_facts
@@ -12,8 +17,22 @@ from insights.text import text_facts
 log = logging.getLogger(__name__)
 cache = Cache()
 
-# Bump when the renderer's output changes, so no cache serves HTML made by older code.
-RENDER_VERSION = 2
+
+def _renderer_version() -> str:
+    """A digest of the code that turns Markdown into HTML, and of the libraries it uses.
+
+    Part of every cache key, so a shared cache never serves HTML made by other code: a deploy
+    that changes the renderer renders afresh, and hosts running different code never mix.
+    """
+    digest = hashlib.blake2b(digest_size=6)
+    for module in (charts, diagrams, markup, text, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    for package in ("markdown", "pymdown-extensions", "pygments", "pyyaml"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+RENDER_VERSION = _renderer_version()
 
 
 @dataclass(frozen=True)

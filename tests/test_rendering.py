@@ -2,7 +2,7 @@ import logging
 from dataclasses import replace
 
 from insights import rendering
-from insights.rendering import cache, cache_key, render
+from insights.rendering import RENDER_VERSION, cache, cache_key, render
 
 
 def reference(app):
@@ -28,6 +28,7 @@ def test_the_key_names_the_file_and_changes_with_its_bytes(app, content_dir):
     article = reference(app)
     key = cache_key(article)
     assert str(article.path) in key
+    assert f":{RENDER_VERSION}:" in key  # the renderer's own code is part of the key
     library = app.extensions["insights.library"]
     article.path.write_bytes(article.path.read_bytes().replace(b"Vin Patel", b"Vin Patil"))
     edited = library.snapshot(force=True).get(article.slug, article.date)
