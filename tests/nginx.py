@@ -1,0 +1,64 @@
+"""A throw-away nginx (Debian's nginx-light) running one of the configs in ``deploy/``."""
+
+import contextlib
+import getpass
+import socket
+import string
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from tests.servers import ROOT, _wait_for, free_port
+
+NGINX = "/usr/sbin/nginx"
+MAIN = """\
+user {user};
+worker_processes 1;
+error_log {prefix}/error.log warn;
+pid {prefix}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    keepalive_timeout 65;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/site.conf;
+}}
+"""
+
+
+def render(name: str, values: Mapping[str, str]) -> str:
+    """``deploy/<name>`` with its ``${INSIGHTS_...}`` values filled in, as envsubst would."""
+    return string.Template((ROOT / "deploy" / name).read_text()).safe_substitute(values)
+
+
+@contextlib.contextmanager
+def nginx(name: str, values: Mapping[str, str], prefix: Path) -> Iterator[str]:
+    """Runs nginx with ``deploy/<name>`` on a free port, files under ``prefix``; yields its URL."""
+    port = free_port()
+    prefix.mkdir(parents=True, exist_ok=True)
+    site = render(name, {**values, "INSIGHTS_LISTEN": f"127.0.0.1:{port}"})
+    (prefix / "site.conf").write_text(site)
+    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, user=getpass.getuser()))
+    errors = prefix / "error.log"
+    with errors.open("ab") as stderr:
+        process = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    try:
+        try:
+            _wait_for(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
+                      "nginx", process)  # fmt: skip
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: {errors.read_text()}") from None
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

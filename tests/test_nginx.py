@@ -1,0 +1,113 @@
+"""The nginx configs in deploy/: a micro-caching front for gunicorn, and a server for the export."""
+
+import gzip
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from app import create_app
+from insights.settings import static_cache_dir
+from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL
+from tests.nginx import nginx
+from tests.servers import gunicorn
+
+pytestmark = pytest.mark.server
+
+ARTICLE = f"/insights/{REFERENCE_SLUG}/"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_dir, tmp_path):
+    log = tmp_path / "gunicorn.log"
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
+    builds = static_cache_dir({"STATIC_CACHE_DIR": ""})
+    with gunicorn(env, workers=1, log=log) as app_url:
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(builds),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            # A page: from the app, then from the micro-cache, byte for byte.
+            status, headers, body = get(base + ARTICLE)
+            assert status == 200 and headers["X-Cache"] == "MISS"
+            assert body == get(app_url + ARTICLE)[2]
+            status, again, cached = get(base + ARTICLE)
+            assert (status, again["X-Cache"], cached) == (200, "HIT", body)
+            assert again["ETag"] == headers["ETag"]
+            assert again["Content-Security-Policy"] == headers["Content-Security-Policy"]
+
+            # A 304 on the app's validators.
+            status, _, empty = get(base + ARTICLE, **{"If-None-Match": headers["ETag"]})
+            assert (status, empty) == (304, b"")
+            status, _, _ = get(base + ARTICLE, **{"If-Modified-Since": headers["Last-Modified"]})
+            assert status == 304
+
+            # Codings never mix in the cache.
+            status, packed, data = get(base + ARTICLE, **{"Accept-Encoding": "gzip"})
+            assert packed["Content-Encoding"] == "gzip" and gzip.decompress(data) == body
+            assert "Content-Encoding" not in get(base + ARTICLE)[1]
+            refused = get(base + ARTICLE, **{"Accept-Encoding": "gzip;q=0"})[1]
+            assert "Content-Encoding" not in refused
+
+            # A hashed static file: from disk, immutable, its .gz form when asked.
+            asset = next(
+                line.split('href="')[1].split('"')[0]
+                for line in body.decode().splitlines()
+                if 'rel="stylesheet"' in line
+            )
+            status, headers, css = get(base + asset)
+            assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+            assert css == (ROOT / "static" / asset.split("/", 3)[3]).read_bytes()
+            zipped = get(base + asset, **{"Accept-Encoding": "gzip"})
+            assert zipped[1]["Content-Encoding"] == "gzip" and gzip.decompress(zipped[2]) == css
+            mjs = asset.rsplit("/", 2)[0] + "/vendor/mermaid/mermaid.esm.min.mjs"
+            assert get(base + mjs)[1]["Content-Type"].startswith("text/javascript")
+
+            # An expired copy is revalidated with the app's validators (the app answers nginx
+            # with a 304) while it is still served; an edit shows within a second or two.
+            time.sleep(2.1)  # nginx counts whole seconds: "1s" lasts one to two
+            assert get(base + ARTICLE)[1]["X-Cache"] in ("STALE", "UPDATING", "REVALIDATED")
+            time.sleep(0.3)
+            assert f'"GET {ARTICLE} HTTP/1.1" 304' in log.read_text()
+            page = content_dir / f"{REFERENCE_SLUG}.md"
+            page.write_text(page.read_text() + "\nEdited behind nginx.\n")
+            deadline = time.monotonic() + 5
+            while b"Edited behind nginx." not in get(base + ARTICLE)[2]:
+                assert time.monotonic() < deadline, "the edit never showed through nginx"
+                time.sleep(0.2)
+
+
+def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, tmp_path):
+    for n in range(12):
+        write_article(f"bulk-{n:02d}", f"title: Bulk {n}\ndate: 2025-03-{n + 1:02d}\n")
+    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL})
+    site = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["export", str(site)]).exit_code == 0
+    client = app.test_client()
+    with nginx("nginx-export.conf", {"INSIGHTS_EXPORT_DIR": str(site)}, tmp_path / "ngx") as base:
+        status, headers, body = get(base + ARTICLE)
+        assert status == 200 and body == client.get(ARTICLE).data
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        # Old ?page=N links land on the exported page/N/.
+        status, _, second = get(base + "/insights/?page=2")
+        assert status == 200 and b"Bulk 0" in second and b"Bulk 11" not in second
+        assert get(base + "/feed.xml")[1]["Content-Type"] == "application/rss+xml; charset=utf-8"
+        assert get(base + "/feed.json")[1]["Content-Type"].startswith("application/feed+json")
+        status, _, missing = get(base + "/insights/no-such/")
+        assert status == 404 and b"404 Not Found" in missing
+        build = app.extensions["insights.static"].id
+        status, headers, _ = get(f"{base}/static/{build}/js/theme.js")
+        assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+        assert headers["Content-Type"].startswith("text/javascript")
