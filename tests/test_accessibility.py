@@ -18,10 +18,15 @@ RUN_AXE = """async tags => {
 }"""
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_no_axe_violations_on_any_page(open_page: OpenPage, site_pages: dict[str, str], theme: str):
+# Both themes on a desktop; a phone too, where tables and code become scrolling regions.
+@pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 1280), ("light", 360)])
+def test_no_axe_violations_on_any_page(
+    open_page: OpenPage, site_pages: dict[str, str], theme: str, width: int
+):
     # The injected axe script is inline, which the site's Content-Security-Policy forbids.
-    opened = open_page(color_scheme=theme, bypass_csp=True)
+    opened = open_page(
+        color_scheme=theme, bypass_csp=True, viewport={"width": width, "height": 800}
+    )
     page = opened.page
     violations = {}
     for name, path in site_pages.items():
