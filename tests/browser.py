@@ -122,13 +122,8 @@ def draw_charts(page: Page) -> list[int]:
     """Waits until every chart has drawn; returns the painted pixels of each canvas."""
     charts = page.locator("figure.chart canvas")
     page.wait_for_function(
-        """min => [...document.querySelectorAll("figure.chart canvas")].every(canvas => {
-          const data = canvas.getContext("2d").getImageData(0, 0, canvas.width || 1,
-            canvas.height || 1).data;
-          let painted = 0;
-          for (let i = 3; i < data.length && painted < min; i += 4) if (data[i] > 0) painted++;
-          return painted >= min;
-        })""",
+        f"""min => [...document.querySelectorAll("figure.chart canvas")].every(canvas =>
+          canvas.width > 0 && canvas.height > 0 && ({_PAINTED})(canvas) >= min)""",
         arg=MIN_CHART_PIXELS,
     )
     return [charts.nth(i).evaluate(_PAINTED) for i in range(charts.count())]
@@ -175,13 +170,13 @@ def draw_diagrams(page: Page) -> list[Diagram]:
 
 
 _FLOW_LABEL = re.compile(r"\b\w+\s*(?:\[\[?|\(\(?|\{\{?|>)\"?([^\]\)\}\"]+)")
-_PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+\w+(?:\s+as\s+(.+?))?\s*$", re.M)
+_PARTICIPANT = re.compile(r"^\s*(?:participant|actor)\s+(\w+)(?:\s+as\s+(.+?))?\s*$", re.M)
 
 
 def expected_labels(source: str) -> list[str]:
     """The node and participant labels a diagram's source names, which its SVG must show."""
     if source.lstrip().startswith("sequenceDiagram"):
-        return [m.group(1) for m in _PARTICIPANT.finditer(source) if m.group(1)]
+        return [m.group(2) or m.group(1) for m in _PARTICIPANT.finditer(source)]
     return [m.group(1).strip() for m in _FLOW_LABEL.finditer(source)]
 
 
