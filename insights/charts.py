@@ -138,7 +138,7 @@ def data_table(config: dict[str, Any]) -> str:
         )
         body.append(f'<tr><th scope="row">{escape(str(label))}</th>{cells}</tr>')
     return (
-        f'<table><thead><tr><th scope="col">Label</th>{head}</tr></thead>'
+        f'<table tabindex="0"><thead><tr><th scope="col">Label</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 import markdown
 from pymdownx.slugs import slugify
 
+from insights.accessible_markup import AccessibleMarkup
 from insights.charts import ChartError, chart_html, error_box, parse_chart
 from insights.diagrams import DiagramError, diagram_html
 
@@ -71,6 +72,7 @@ def _new_markdown() -> markdown.Markdown:
             "md_in_html",
             "pymdownx.highlight",
             "pymdownx.superfences",
+            AccessibleMarkup(),
         ],
         extension_configs={
             "toc": {

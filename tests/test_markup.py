@@ -14,7 +14,7 @@ def test_tables_footnotes_and_raw_html():
     html, _, _ = convert(
         "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n]\n\n[^n]: Here.\n\n<kbd>K</kbd>"
     )
-    assert "<table>" in html and "<td>1</td>" in html
+    assert '<table tabindex="0">' in html and "<td>1</td>" in html
     assert 'class="footnote"' in html and "Here." in html
     assert "<kbd>K</kbd>" in html
 
@@ -55,3 +55,13 @@ def test_each_conversion_starts_afresh():
     _, toc, notes = convert("Plain.")
     assert (notes.charts, notes.diagrams, notes.problems) == (0, 0, [])
     assert 'href="#' not in toc
+
+
+def test_table_alignment_is_a_class_not_a_style_and_scrolling_blocks_take_focus():
+    html, _, _ = convert("| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n\n```python\nx = 1\n```")
+    assert "style=" not in html
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-right">2</td>' in html
+    assert '<td class="align-center">3</td>' in html
+    assert '<table tabindex="0">' in html
+    assert '<div class="language-python highlight"><pre tabindex="0">' in html
