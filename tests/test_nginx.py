@@ -60,6 +60,11 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
             assert "Content-Encoding" not in get(base + ARTICLE)[1]
             refused = get(base + ARTICLE, **{"Accept-Encoding": "gzip;q=0"})[1]
             assert "Content-Encoding" not in refused
+            # Browsers spell Accept-Encoding in many ways; each coding is one cache entry.
+            first = get(base + ARTICLE, **{"Accept-Encoding": "gzip, deflate, br"})[1]
+            other = get(base + ARTICLE, **{"Accept-Encoding": "br, gzip, zstd"})[1]
+            assert first["Content-Encoding"] == other["Content-Encoding"] == "br"
+            assert other["X-Cache"] == "HIT" and other["Vary"] == "Accept-Encoding"
 
             # A hashed static file: from disk, immutable, its .gz form when asked.
             asset = next(
