@@ -62,13 +62,13 @@ class Snapshot:
         return [article for article in self.articles if article.is_public(now)]
 
     @cached_property
-    def _dates(self) -> tuple[datetime, ...]:
-        return tuple(sorted(article.date for article in self.articles))
+    def _due_times(self) -> tuple[float, ...]:  # POSIX times: compared faster than datetimes
+        return tuple(sorted(article.date.timestamp() for article in self.articles))
 
-    def state(self, now: datetime) -> tuple[str, int]:
+    def state(self, now: float) -> tuple[str, int]:
         """What a page depends on: the files' version, and how many articles have come due by
-        ``now`` (a scheduled article's date passing changes it). O(log n)."""
-        return self.version, bisect.bisect_right(self._dates, now)
+        ``now`` (a POSIX time; a scheduled article's date passing changes it). O(log n)."""
+        return self.version, bisect.bisect_right(self._due_times, now)
 
     def changed(self, now: datetime) -> datetime:
         """When what visitors see last changed, for ``Last-Modified``: a file written or deleted,
@@ -150,7 +150,7 @@ class Library:
 
     def state(self) -> tuple[str, int]:
         """The content's state now (see ``Snapshot.state``); as cheap as ``snapshot()``."""
-        return self.snapshot().state(datetime.now(UTC))
+        return self.snapshot().state(time.time())
 
     def fault(self) -> Problem | None:
         """Why the content directory cannot be read, as of the last scan; None when it can."""

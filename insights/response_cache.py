@@ -92,7 +92,7 @@ class ResponseCache:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or any(name in environ for name in _BYPASS):
+        if method not in ("GET", "HEAD") or _BYPASS[0] in environ or _BYPASS[1] in environ:
             return self.app(environ, start_response)
         key = (
             environ.get("wsgi.url_scheme"),

@@ -34,7 +34,6 @@ COMPRESSIBLE_TYPES = frozenset(
 )
 # Headers this module writes itself for each variant.
 _OWN_HEADERS = frozenset({"content-length", "content-encoding", "etag", "vary", "date"})
-CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def is_compressible(content_type: str) -> bool:
@@ -76,16 +75,12 @@ def accepted_codings(accept_encoding: str) -> tuple[str, ...]:
     return tuple(coding for quality, _, coding in sorted(ranked, reverse=True) if quality > 0)
 
 
-def compress(data: bytes, coding: str, *, brotli_quality: int) -> bytes:
-    if coding == "gzip":
-        return gzip.compress(data, compresslevel=9, mtime=0)
-    return brotli.compress(data, quality=brotli_quality)
-
-
 def compressed_forms(data: bytes, *, brotli_quality: int) -> dict[str, bytes]:
     """``data`` in every coding of ``SERVER_PREFERENCE`` that makes it smaller."""
-    forms = {coding: compress(data, coding, brotli_quality=brotli_quality)
-             for coding in SERVER_PREFERENCE}  # fmt: skip
+    forms = {
+        "br": brotli.compress(data, quality=brotli_quality),
+        "gzip": gzip.compress(data, compresslevel=9, mtime=0),
+    }
     return {coding: packed for coding, packed in forms.items() if len(packed) < len(data)}
 
 
@@ -93,7 +88,6 @@ def compressed_forms(data: bytes, *, brotli_quality: int) -> dict[str, bytes]:
 class Variant(Generic[P]):
     """One coding of a resource: its payload (bytes, or a file's path) and ready-made headers."""
 
-    coding: str
     etag: str  # quoted
     payload: P
     headers: list[tuple[str, str]]  # of the 200, Content-Length included
@@ -121,7 +115,7 @@ def make_variants(
             own.append(("Content-Encoding", coding))
         not_modified = [*common, ("ETag", etag)]
         remove_entity_headers(not_modified)
-        variants[coding] = Variant(coding, etag, payload, [*common, *own], not_modified)
+        variants[coding] = Variant(etag, payload, [*common, *own], not_modified)
     return variants
 
 
@@ -135,7 +129,7 @@ def select(variants: Mapping[str, Variant[P]], accept_encoding: str) -> Variant[
 
 
 def is_conditional(environ: Mapping[str, object]) -> bool:
-    return any(name in environ for name in CONDITIONAL_HEADERS)
+    return "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
 
 
 def not_modified(environ: dict, etag: str, last_modified: datetime | str | None) -> bool:

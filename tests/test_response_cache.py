@@ -111,10 +111,10 @@ def test_an_edit_is_a_new_key(app, client, content_dir):
 
 def test_the_snapshot_state_counts_articles_come_due(app):
     snapshot: Snapshot = app.extensions["insights.library"].snapshot()
-    dates = sorted(article.date for article in snapshot.articles)
-    before = snapshot.state(dates[0] - timedelta(seconds=1))
+    dates = sorted(article.date.timestamp() for article in snapshot.articles)
+    before = snapshot.state(dates[0] - 1)
     at_first = snapshot.state(dates[0])
-    after_all = snapshot.state(dates[-1] + timedelta(days=1))
+    after_all = snapshot.state(dates[-1] + 86400)
     assert before == (snapshot.version, 0)
     assert at_first == (snapshot.version, 1)
     assert after_all == (snapshot.version, len(dates))
