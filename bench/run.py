@@ -21,8 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from insights.settings import static_cache_dir  # noqa: E402
-from tests.nginx import nginx  # noqa: E402
+from tests.nginx import get, nginx  # noqa: E402
 from tests.servers import _wait_for, free_port  # noqa: E402
 
 REFERENCE = "/insights/why-open-source-ai-models-are-winning-in-2026/"
@@ -77,39 +75,21 @@ def wrk(url: str, args: argparse.Namespace, headers: dict[str, str] | None = Non
     return Result(rps, latency("50"), latency("99"), bad)
 
 
-def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 @contextlib.contextmanager
-def gunicorn(spec: str, env: dict[str, str], *flags: str) -> Iterator[tuple[str, int]]:
-    """gunicorn with the project's gunicorn.conf.py (plus ``flags``); yields (URL, master pid)."""
+def gunicorn(
+    spec: str, env: dict[str, str], *flags: str, ready: str = "/healthz"
+) -> Iterator[tuple[str, int]]:
+    """gunicorn with the project's gunicorn.conf.py (plus ``flags``), once ``ready`` answers
+    below 500; yields (URL, master pid)."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *flags,
-            spec,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+         "--bind", f"127.0.0.1:{port}", *flags, spec],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: get(base + "/healthz")[0] < 500, spec, process, seconds=120)
+        _wait_for(lambda: get(base + ready)[0] < 500, spec, process, seconds=120)
         yield base, process.pid
     finally:
         process.terminate()
@@ -256,37 +236,16 @@ def median(results: list[Result]) -> Result:
     return Result(middle.rps, middle.p50, middle.p99, sum(r.bad for r in results))
 
 
-def cold_start(work: Path, count: int) -> tuple[float, float]:
+def cold_start(work: Path, count: int) -> tuple[float, Memory]:
     """Seconds from starting gunicorn to the first 200 of an article, with ``count`` articles,
-    and the worker's memory then (MB)."""
+    and the biggest worker's memory then."""
     content = work / f"content-{count}"
     generate(content, count)
-    port = free_port()
+    article = f"/insights/generated-{count // 2:05d}/"
     start = time.monotonic()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **site_env(content)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/insights/generated-{count // 2:05d}/"
-        _wait_for(lambda: get(url)[0] == 200, "gunicorn", process, seconds=120)
+    with gunicorn("app:create_app()", site_env(content), ready=article) as (_, master):
         seconds = time.monotonic() - start
-        return seconds, max((memory(pid) for pid in workers_of(process.pid)), key=lambda m: m.rss)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        return seconds, max((memory(pid) for pid in workers_of(master)), key=lambda m: m.rss)
 
 
 def memory_with_everything_cached(work: Path, count: int) -> tuple[float, float]:

@@ -5,6 +5,8 @@ import getpass
 import socket
 import string
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -31,6 +33,16 @@ http {{
     include {prefix}/site.conf;
 }}
 """
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of a GET, whatever the status."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 def render(name: str, values: Mapping[str, str]) -> str:

@@ -2,30 +2,19 @@
 
 import gzip
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from app import create_app
 from insights.settings import static_cache_dir
 from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL
-from tests.nginx import nginx
+from tests.nginx import get, nginx
 from tests.servers import gunicorn
 
 pytestmark = pytest.mark.server
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_dir, tmp_path):

@@ -3,7 +3,6 @@ content version (an edit, a scheduled article coming due) is a new key."""
 
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask, request
@@ -12,7 +11,7 @@ from werkzeug.test import Client
 from app import create_app
 from insights.library import Snapshot
 from insights.response_cache import CACHEABLE, ResponseCache
-from tests.conftest import REFERENCE_SLUG, SITE_URL
+from tests.conftest import REFERENCE_SLUG
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
 PAGES = ["/", "/insights/", ARTICLE, "/tags/", "/tags/ai/", "/insights/?page=1"]
@@ -26,17 +25,9 @@ def counting(app: Flask) -> list[str]:
 
 
 @pytest.fixture
-def uncached(content_dir: Path) -> Flask:
+def uncached(app: Flask) -> Flask:
     """The same site with the response cache off: what the app itself answers."""
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content_dir),
-            "SITE_URL": SITE_URL,
-            "RESCAN_INTERVAL": 0,
-            "RESPONSE_CACHE_BYTES": 0,
-        }
-    )
+    return create_app({**app.config, "RESPONSE_CACHE_BYTES": 0})
 
 
 def test_a_second_request_is_answered_without_entering_flask(app, client):
