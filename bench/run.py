@@ -259,7 +259,7 @@ def memory_with_everything_cached(work: Path, count: int) -> tuple[float, float]
         for n in range(count):
             get(f"{base}/insights/generated-{n:05d}/")
         for page in range(1, count // 10 + 2):
-            get(f"{base}/insights/?page={page}")
+            get(f"{base}/insights/page/{page}/" if page > 1 else f"{base}/insights/")
         for n in range(count):
             for coding in ("gzip", "br"):
                 get(f"{base}/insights/generated-{n:05d}/", **{"Accept-Encoding": coding})

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template
 
 from blueprints.responses import conditional
 from blueprints.security import allow_inline_styles
+from blueprints.templating import page_url
 from insights.library import Library, Snapshot
 from insights.listing import card, page_number, paginate
 
@@ -20,10 +21,13 @@ def _view() -> tuple[Snapshot, datetime, bool]:
     return _library().snapshot(), datetime.now(UTC), bool(current_app.config["SHOW_DRAFTS"])
 
 
-def _requested_page() -> int:
-    number = page_number(request.args.get("page"))
+def _requested_page(raw: str | None) -> int:
+    """The list page asked for in the path; page 1 has a single URL, without a number."""
+    number = page_number(raw)
     if number is None:
         abort(404)
+    if raw is not None and number == 1:
+        abort(redirect(page_url(1), 308))
     return number
 
 
@@ -37,9 +41,10 @@ def _cards(articles: list, number: int):
 
 @bp.get("/")
 @bp.get("/insights/")
-def index() -> Response:
+@bp.get("/insights/page/<page>/")
+def index(page: str | None = None) -> Response:
     snapshot, now, drafts = _view()
-    page, cards = _cards(snapshot.visible(now, drafts), _requested_page())
+    page, cards = _cards(snapshot.visible(now, drafts), _requested_page(page))
     html = render_template("index.html", page=page, cards=cards)
     return conditional(html, snapshot.changed(now))
 
@@ -52,12 +57,13 @@ def tags() -> Response:
 
 
 @bp.get("/tags/<tag>/")
-def tag(tag: str) -> Response:
+@bp.get("/tags/<tag>/page/<page>/")
+def tag(tag: str, page: str | None = None) -> Response:
     snapshot, now, drafts = _view()
     name = snapshot.tags(now, drafts).get(tag, (None, 0))[0]
     if name is None:
         abort(404)
-    page, cards = _cards(snapshot.tagged(tag, now, drafts), _requested_page())
+    page, cards = _cards(snapshot.tagged(tag, now, drafts), _requested_page(page))
     html = render_template("tag.html", tag=tag, tag_name=name, page=page, cards=cards)
     return conditional(html, snapshot.changed(now))
 

@@ -15,6 +15,12 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return site_url() + url_for(endpoint, **values)
 
 
+def page_url(number: int) -> str:
+    """The URL of page ``number`` of the list this request shows (page 1 has no number)."""
+    args = {**(request.view_args or {}), "page": number if number > 1 else None}
+    return url_for(request.endpoint or "site.index", **args)
+
+
 def asset(filename: str) -> str:
     """The file's URL under the current static build: cached for a year, new on any change."""
     build = current_app.extensions["insights.static"]
@@ -28,6 +34,7 @@ def longdate(moment: datetime) -> str:
 def register(app: Flask) -> None:
     app.add_template_global(absolute_url)
     app.add_template_global(asset)
+    app.add_template_global(page_url)
     app.add_template_global(site_url)
     app.add_template_filter(longdate)
     app.add_template_filter(datetime.isoformat, "isodate")

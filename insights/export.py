@@ -3,12 +3,10 @@
 Every page is fetched through the app itself (its WSGI callable), so the files hold what the
 server sends. Starting from the given paths, every internal ``href`` and ``src`` of every HTML
 page is followed too. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
-``404.html``. File servers ignore query strings, so a list page ``<path>?page=N`` is written to
-``<path>page/N/index.html`` and every link to it is rewritten to that path; that is the one
-difference from what the server sends.
+``404.html``. The site puts nothing in query strings (list pages are ``/insights/page/N/``), so
+the files are byte for byte what the server sends.
 """
 
-import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,11 +19,6 @@ from werkzeug.test import Client
 from insights.response_cache import WSGIApp
 
 MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written there
-_PAGE_QUERY = re.compile(r"page=([1-9][0-9]*)")
-# A link to a numbered list page, as pages and the sitemap write it (absolute or not).
-_PAGE_LINK = re.compile(
-    r"""(?P<path>(?:https?://[^/\s"'<>]+)?/[^\s"'<>?#]*/)\?page=(?P<n>[0-9]+)(?=[\s"'<&#])"""
-)
 
 
 class ExportError(Exception):
@@ -65,31 +58,16 @@ def links(html: str, page: str, site_url: str) -> list[str]:
 
 def file_for(url: str) -> PurePosixPath | None:
     """Where the response for ``url`` goes, relative to the export; None when no file can be
-    served at that URL by a file server (a query other than ``page=N``)."""
+    served at that URL by a file server (it has a query string)."""
     path, _, query = url.partition("?")
     if query:
-        number = _PAGE_QUERY.fullmatch(query)
-        if number is None or not path.endswith("/"):
-            return None
-        path = f"{path}page/{number.group(1)}/"
+        return None
     if path.endswith("/"):
         path += "index.html"
     relative = PurePosixPath(unquote(path).lstrip("/"))
     if ".." in relative.parts or not relative.parts:
         return None
     return relative
-
-
-def _rewrite_page_links(body: bytes, site_url: str) -> bytes:
-    site = urlsplit(site_url)
-
-    def replace(match: re.Match[str]) -> str:
-        prefix = urlsplit(match["path"])
-        if prefix.netloc and (prefix.scheme, prefix.netloc) != (site.scheme, site.netloc):
-            return match[0]  # another site's list page
-        return f"{match['path']}page/{match['n']}/"
-
-    return _PAGE_LINK.sub(replace, body.decode()).encode()
 
 
 def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -> Report:
@@ -116,8 +94,6 @@ def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -
         if "no-store" in response.headers.get("Cache-Control", ""):
             continue  # answers that must never be kept, such as /healthz
         body = response.get_data()
-        if response.mimetype in ("text/html", "application/xml"):  # pages and the sitemap
-            body = _rewrite_page_links(body, site_url)
         if response.mimetype == "text/html":
             queue.extend(links(response.get_data(as_text=True), url, site_url))
         _write(target / place, body)

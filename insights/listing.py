@@ -46,7 +46,7 @@ class Page(Generic[T]):
 
 
 def page_number(raw: str | None) -> int | None:
-    """The page asked for in ``?page=``: 1 when absent, None when it is not a page number."""
+    """The list page asked for in the URL: 1 when absent, None when it is not a page number."""
     if raw is None:
         return 1
     return int(raw) if _PAGE_RE.fullmatch(raw) else None

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from insights.export import file_for, links
 from tests.conftest import SITE_URL
-from tests.pages import soup, text
+from tests.pages import text
 from tests.servers import _wait_for, free_port
 
 pytestmark = pytest.mark.server
@@ -88,18 +88,12 @@ def test_every_internal_link_of_every_exported_page_answers_200(exported):
         assert sum(path.startswith("/insights/bulk-") for path in checked) == 23
 
 
-def test_numbered_list_pages_hold_what_the_server_shows_at_page_n(client, exported):
+def test_numbered_list_pages_are_byte_for_byte_what_the_server_sends(client, exported):
     with file_server(exported) as base:
-        for page, url in [("/insights/page/2/", "/insights/?page=2"),
-                          ("/tags/bulk/page/2/", "/tags/bulk/?page=2")]:  # fmt: skip
-            served = BeautifulSoup(fetch(base + page)[2], "html.parser")
-            live = soup(client.get(url))
-            assert [text(h) for h in served.select(".card h2")] == [
-                text(h) for h in live.select(".card h2")
-            ]
-            older = served.select_one('.pagination a[rel="prev"]')
-            assert older is not None and "?page" not in older["href"]
-    assert "?page=" not in (exported / "insights/index.html").read_text()
+        for page in ("/insights/page/2/", "/tags/bulk/page/2/"):
+            served = fetch(base + page)[2]
+            assert served == client.get(page).data
+            assert BeautifulSoup(served, "html.parser").select(".card h2")
 
 
 def test_feeds_sitemap_robots_and_the_404_page_are_written(client, exported):
@@ -138,8 +132,8 @@ def test_export_needs_the_site_url(app, tmp_path):
 
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("/", "index.html"), ("/insights/?page=3", "insights/page/3/index.html"),
-     ("/feed.xml", "feed.xml"), ("/insights/?page=x", None), ("/insights/?q=1", None),
+    [("/", "index.html"), ("/insights/page/3/", "insights/page/3/index.html"),
+     ("/feed.xml", "feed.xml"), ("/insights/?page=2", None), ("/insights/?q=1", None),
      ("/../etc/passwd", None), ("/tags/caf%C3%A9/", "tags/café/index.html")],
 )  # fmt: skip
 def test_where_each_url_is_written(url, expected):

@@ -35,13 +35,15 @@ HOSTILE = [
     "/insights/" + REFERENCE_SLUG + ".md",
     "/pyproject.toml",
     "/gunicorn.conf.py",
-    "/insights/?page=-1",
-    "/insights/?page=0",
-    "/insights/?page=99999999999999999999",
-    "/insights/?page=abc",
-    "/insights/?page=%00",
-    "/insights/?page=1e3",
-    "/tags/ai/?page=%ff",
+    "/insights/page/-1/",
+    "/insights/page/0/",
+    "/insights/page/99999999999999999999/",
+    "/insights/page/abc/",
+    "/insights/page/%00/",
+    "/insights/page/1e3/",
+    "/insights/page/01/",
+    "/tags/ai/page/%ff/",
+    "/tags/ai/page/2/",
 ]
 
 

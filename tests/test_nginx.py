@@ -94,8 +94,7 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         status, headers, body = get(base + ARTICLE)
         assert status == 200 and body == client.get(ARTICLE).data
         assert headers["Content-Type"] == "text/html; charset=utf-8"
-        # Old ?page=N links land on the exported page/N/.
-        status, _, second = get(base + "/insights/?page=2")
+        status, _, second = get(base + "/insights/page/2/")
         assert status == 200 and b"Bulk 0" in second and b"Bulk 11" not in second
         assert get(base + "/feed.xml")[1]["Content-Type"] == "application/rss+xml; charset=utf-8"
         assert get(base + "/feed.json")[1]["Content-Type"].startswith("application/feed+json")

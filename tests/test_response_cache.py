@@ -14,7 +14,7 @@ from insights.response_cache import CACHEABLE, ResponseCache
 from tests.conftest import REFERENCE_SLUG
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
-PAGES = ["/", "/insights/", ARTICLE, "/tags/", "/tags/ai/", "/insights/?page=1"]
+PAGES = ["/", "/insights/", ARTICLE, "/tags/", "/tags/ai/", "/insights/?utm_source=feed"]
 
 
 def counting(app: Flask) -> list[str]:
@@ -139,7 +139,7 @@ def test_host_and_query_are_part_of_the_key(content_dir):
     assert b"http://one.example/insights/" in first.data
     assert b"http://two.example/insights/" in other.data
     assert b"one.example" not in other.data
-    assert client.get("/insights/?page=2").status_code == 404  # not page 1 from the cache
+    assert client.get("/insights/page/2/").status_code == 404  # not page 1 from the cache
 
 
 def test_head_of_a_hit_has_the_get_headers_and_no_body(client):

@@ -140,14 +140,20 @@ def test_lists_are_paginated_ten_a_page(client, write_article):
         write_article(f"bulk-{n:02d}", f"title: Bulk {n}\ndate: 2025-01-{n + 1:02d}\ntags: [ai]\n")
     first = soup(client.get("/insights/"))
     assert len(first.select(".card")) == 10
-    assert first.select_one('.pagination a[rel="next"]')["href"] == "/insights/?page=2"
-    second = soup(client.get("/insights/?page=2"))
+    assert first.select_one('.pagination a[rel="next"]')["href"] == "/insights/page/2/"
+    second = soup(client.get("/insights/page/2/"))
     assert [text(h) for h in second.select(".card h2")][-1] == "Bulk 0"
     assert second.select_one('.pagination a[rel="prev"]')["href"] == "/insights/"
-    assert second.select_one('link[rel="canonical"]')["href"] == f"{SITE_URL}/insights/?page=2"
-    assert len(soup(client.get("/tags/ai/?page=2")).select(".card")) == 4
+    assert second.select_one('link[rel="canonical"]')["href"] == f"{SITE_URL}/insights/page/2/"
+    tag_two = soup(client.get("/tags/ai/page/2/"))
+    assert len(tag_two.select(".card")) == 4
+    assert tag_two.select_one('.pagination a[rel="prev"]')["href"] == "/tags/ai/"
+    assert client.get("/insights/page/1/").headers["Location"].endswith("/insights/")
+    assert client.get("/tags/ai/page/1/").headers["Location"].endswith("/tags/ai/")
+    assert client.get("/insights/?page=2").data == client.get("/insights/").data
     for bad in ("3", "0", "-1", "abc", "1.5", "99999999999", ""):
-        assert client.get(f"/insights/?page={bad}").status_code == 404, bad
+        response = client.get(f"/insights/page/{bad}/", follow_redirects=True)
+        assert response.status_code == 404, bad
 
 
 def test_drafts_are_hidden_unless_previews_are_on(app, client, write_article):

@@ -82,10 +82,10 @@ def test_every_page_of_a_long_list_is_listed(content_dir: Path) -> None:
         {"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "PER_PAGE": 2}
     ).test_client()
     found = entries(client)
-    assert f"{SITE_URL}/insights/?page=2" in found
-    assert f"{SITE_URL}/insights/?page=3" not in found
-    assert f"{SITE_URL}/tags/ai/?page=2" not in found  # two articles: one page
-    assert client.get("/insights/?page=2").status_code == 200
+    assert f"{SITE_URL}/insights/page/2/" in found
+    assert f"{SITE_URL}/insights/page/3/" not in found
+    assert f"{SITE_URL}/tags/ai/page/2/" not in found  # two articles: one page
+    assert client.get("/insights/page/2/").status_code == 200
 
 
 def test_drafts_and_scheduled_articles_stay_out_even_in_preview(
