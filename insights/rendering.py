@@ -3,6 +3,8 @@
 import hashlib
 import logging
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -59,6 +61,39 @@ def cache_key(article: Article) -> str:
     return f"render:{RENDER_VERSION}:{article.path}:{article.version}"
 
 
+class _CacheHealth:
+    """Logs a failing cache in one line when it fails, then at most once a minute while it
+    stays down, and once when it works again: a dead Redis must not flood the log."""
+
+    QUIET_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._down_since: float | None = None
+        self._last_said = 0.0
+        self._lock = threading.Lock()
+
+    def failed(self, what: str, exc: Exception) -> None:
+        now = time.monotonic()
+        with self._lock:
+            first = self._down_since is None
+            if first:
+                self._down_since = now
+            if not first and now - self._last_said < self.QUIET_SECONDS:
+                return
+            self._last_said = now
+        log.warning("cache unavailable, %s: %s", what, exc)
+
+    def worked(self) -> None:
+        if self._down_since is None:
+            return
+        with self._lock:
+            down_for, self._down_since = time.monotonic() - (self._down_since or 0), None
+        log.warning("cache available again after %.1f s", down_for)
+
+
+_health = _CacheHealth()
+
+
 def render(article: Article) -> Rendered:
     """The article's rendering, from the cache when this version of its file was rendered before.
 
@@ -68,13 +103,14 @@ def render(article: Article) -> Rendered:
     try:
         found = cache.get(key)
     except Exception as exc:  # any backend fault: the cache is an optimisation only
-        log.warning("cache unavailable, rendering %s locally: %s", article.path.name, exc)
+        _health.failed(f"rendering {article.path.name} locally", exc)
         return render_uncached(article)
+    _health.worked()
     if isinstance(found, Rendered):
         return found
     rendered = render_uncached(article)
     try:
         cache.set(key, rendered)
     except Exception as exc:
-        log.warning("cache unavailable, %s not stored: %s", article.path.name, exc)
+        _health.failed(f"{article.path.name} not stored", exc)
     return rendered

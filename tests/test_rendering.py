@@ -44,10 +44,32 @@ class _Broken:
         raise ConnectionError("cache server went away")
 
 
-def test_a_failing_cache_costs_a_local_render_and_a_log_line(app, client, monkeypatch, caplog):
+def test_a_failing_cache_costs_a_local_render_and_one_log_line(app, client, monkeypatch, caplog):
     monkeypatch.setattr(rendering, "cache", _Broken())
+    monkeypatch.setattr(rendering, "_health", rendering._CacheHealth())
     with caplog.at_level(logging.WARNING, logger="insights.rendering"):
         response = client.get("/insights/why-open-source-ai-models-are-winning-in-2026/")
+        for _ in range(5):
+            assert client.get("/insights/").status_code == 200
     assert response.status_code == 200
     assert b"Open-Source AI Model Adoption" in response.data
-    assert any("cache unavailable" in r.getMessage() for r in caplog.records)
+    (line,) = [r.getMessage() for r in caplog.records]  # one line, not one a request
+    assert line == (
+        "cache unavailable, rendering why-open-source-ai-models-are-winning-in-2026.md locally: "
+        "cache server went away"
+    )
+    assert caplog.records[0].exc_info is None  # an expected fault: no stack trace
+
+
+def test_the_cache_coming_back_is_logged_once(app, monkeypatch, caplog):
+    monkeypatch.setattr(rendering, "_health", rendering._CacheHealth())
+    article = reference(app)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="insights.rendering"):
+        monkeypatch.setattr(rendering, "cache", _Broken())
+        render(article)
+        monkeypatch.setattr(rendering, "cache", cache)
+        render(article)
+        render(article)
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert messages[1].startswith("cache available again after ")
