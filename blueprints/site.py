@@ -7,8 +7,9 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from blueprints.responses import conditional
 from blueprints.security import allow_inline_styles
 from blueprints.templating import page_url
+from insights.article import Article
 from insights.library import Library, Snapshot
-from insights.listing import card, page_number, paginate
+from insights.listing import Card, Page, card, page_number, paginate
 
 bp = Blueprint("site", __name__)
 
@@ -31,7 +32,7 @@ def _requested_page(raw: str | None) -> int:
     return number
 
 
-def _cards(articles: list, number: int):
+def _cards(articles: list[Article], number: int) -> tuple[Page[Article], list[Card]]:
     config = current_app.config
     page = paginate(articles, number, int(config["PER_PAGE"]))
     if page is None:

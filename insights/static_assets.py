@@ -150,7 +150,9 @@ class StaticFiles(WhiteNoise):
         self.add_files(static.root, prefix=prefix)
         self.add_files(static.root, prefix="/static/")
 
-    def get_static_file(self, path: str, url: str, stat_cache=None) -> _Asset:  # type: ignore[override]
+    def get_static_file(  # type: ignore[override]
+        self, path: str, url: str, stat_cache: dict[str, os.stat_result] | None = None
+    ) -> _Asset:
         headers = Headers([])
         self.add_mime_headers(headers, path, url)
         self.add_cache_headers(headers, path, url)
