@@ -27,8 +27,9 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 
-# Everything to stdout, one line per event: gunicorn's own messages, the access log, and the
-# app's warnings (a skipped article, a cache fault) with their level and logger name.
+# Everything to stdout, one line per event: gunicorn's messages and the app's warnings (a skipped
+# article, a cache fault) with their level and logger name. The access log is left to gunicorn,
+# so --access-logfile still chooses where it goes.
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -36,26 +37,17 @@ logconfig_dict = {
         "line": {
             "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
             "datefmt": "%Y-%m-%d %H:%M:%S %z",
-        },
-        "access": {"format": "%(message)s"},
+        }
     },
     "handlers": {
         "line": {
             "class": "logging.StreamHandler",
             "formatter": "line",
             "stream": "ext://sys.stdout",
-        },
-        "access": {
-            "class": "logging.StreamHandler",
-            "formatter": "access",
-            "stream": "ext://sys.stdout",
-        },
+        }
     },
     "root": {"level": "INFO", "handlers": ["line"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["line"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
-    },
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["line"], "propagate": False}},
 }
 
 
