@@ -55,6 +55,15 @@ def test_hostile_urls_get_a_4xx_page_and_no_file(client, url):
     assert not any(secret in response.data for secret in SECRETS)
 
 
+@pytest.mark.parametrize("host", ["a" * 64 + ".example", "x..y", "." * 300])
+@pytest.mark.parametrize("url", ["/", f"/insights/{REFERENCE_SLUG}/", "/healthz", "/nope"])
+def test_a_host_header_that_is_no_host_name_is_a_400_not_a_500(client, host, url, caplog):
+    response = client.get(url, headers={"Host": host})
+    assert response.status_code == 400
+    assert b"Host header" in response.data
+    assert "Traceback" not in caplog.text
+
+
 def test_query_strings_with_junk_do_not_break_pages(client):
     response = client.get(f"/insights/{REFERENCE_SLUG}/?x=%00%ff&<script>=1")
     assert response.status_code == 200
