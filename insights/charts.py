@@ -15,6 +15,7 @@ import yaml
 
 CHART_TYPES = ("bar", "line", "pie", "doughnut", "radar", "polarArea", "bubble", "scatter")
 MAX_POINTS = 5000
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 DASH = "\u2013"  # en dash: an empty cell, or a range
 
 
@@ -42,8 +43,33 @@ def parse_chart(source: str) -> dict[str, Any]:
             if mark is None:
                 raise ChartError(f"invalid YAML: {problem}") from None
             raise _located("YAML", mark.line + 1, mark.column + 1, problem) from None
+    _check_plain_data(config)
     _check_config(config)
     return config
+
+
+def _check_plain_data(value: Any, path: str = "") -> None:
+    """Only what JSON can say, and numbers JavaScript holds exactly: YAML also reads dates,
+    and Python's integers have no size limit."""
+    where = f"'{path}'" if path else "the config"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ChartError(f"{where} has the key {key!r}; keys must be text")
+            _check_plain_data(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_plain_data(item, f"{path}[{index}]")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_SAFE_INTEGER:
+            digits = len(str(abs(value)))
+            raise ChartError(f"{where} is a {digits}-digit number, too large for a chart")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ChartError(f"{where} is {value}, not a number")
+    elif not (isinstance(value, bool | str) or value is None):
+        kind = type(value).__name__
+        raise ChartError(f"{where} is a {kind} ({value}); put it in quotes to make it text")
 
 
 def _check_config(config: Any) -> None:
@@ -99,9 +125,15 @@ def _is_value(value: Any) -> bool:
     return False
 
 
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def chart_title(config: dict[str, Any]) -> str:
     """The chart's own title, or a description made from its dataset labels."""
-    title = config.get("options", {}).get("plugins", {}).get("title", {}).get("text")
+    title = _dig(config, "options", "plugins", "title", "text")
     if isinstance(title, list):
         title = " ".join(str(part) for part in title)
     if isinstance(title, str | int | float) and str(title).strip():

@@ -1,5 +1,6 @@
 """Python-Markdown as articles use it: tables, footnotes, Pygments, permalinks, charts, diagrams."""
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from pymdownx.slugs import slugify
 from insights.accessible_markup import AccessibleMarkup
 from insights.charts import ChartError, chart_html, error_box, parse_chart
 from insights.diagrams import DiagramError, diagram_html
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,10 +50,14 @@ def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
             html = build(source, number)
         except (ChartError, DiagramError) as exc:
             message = f"{kind} {number}: {exc}"
-            notes.problems.append(message)
-            return error_box(f"{kind.capitalize()} not shown", message, source)
-        notes.drawn[kind] += 1
-        return html
+        except Exception as exc:  # SuperFences would drop the block silently: say so instead
+            log.exception("%s %d could not be drawn", kind, number)
+            message = f"{kind} {number}: could not be drawn ({type(exc).__name__}: {exc})"
+        else:
+            notes.drawn[kind] += 1
+            return html
+        notes.problems.append(message)
+        return error_box(f"{kind.capitalize()} not shown", message, source)
 
     return format_block
 

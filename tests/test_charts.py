@@ -106,3 +106,36 @@ def test_hostile_labels_stay_inert_text():
     assert "img" not in parser.tags and "onerror" not in parser.attributes
     assert "</script>" not in html.split('class="chart-config">', 1)[1].split("</script>", 1)[0]
     assert config_json(html) == config
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["{plugins: null}", "{plugins: {title: Hello}}", "{plugins: {title: {text: {a: 1}}}}", "{}"],
+)
+def test_odd_but_plain_options_still_give_a_chart_with_a_title(options):
+    source = "type: bar\ndata: {labels: [a], datasets: [{label: n, data: [1]}]}\n"
+    config = parse_chart(source + f"options: {options}\n")
+    assert chart_title(config) == "Bar chart: n"
+    assert '<canvas role="img" aria-label="Bar chart: n"' in chart_html(config, 1)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "type: line\ndata: {datasets: [{data: [{x: 2024-01-01, y: 1}]}]}\n",
+            r"'data.datasets\[0\].data\[0\].x' is a date \(2024-01-01\); put it in quotes",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1' + "0" * 400 + "]}]}}",
+            r"'data.datasets\[0\].data\[0\]' is a 401-digit number, too large for a chart",
+        ),
+        (
+            "type: bar\ndata: {datasets: [{data: [1]}]}\n1: numbered key\n",
+            "the config has the key 1; keys must be text",
+        ),
+    ],
+)
+def test_values_json_cannot_hold_are_named(source, message):
+    with pytest.raises(ChartError, match=message):
+        parse_chart(source)

@@ -115,12 +115,30 @@ def test_any_markdown_without_raw_html_renders_to_balanced_html(text):
 
 labels = st.one_of(
     st.text(max_size=20),
-    st.integers(),
+    st.integers(-(2**53 - 1), 2**53 - 1),  # what JavaScript numbers hold exactly
     st.sampled_from(
         ["</script><script>window.x=1</script>", '<img src=x onerror="y()">', "&amp;", "\u2028"]
     ),
 )
 numbers = st.one_of(st.none(), st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False))
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53 - 1), 2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=10)
+    | labels,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+# Options as authors write them, odd ones included: {plugins: null}, {plugins: {title: "x"}}.
+options = st.dictionaries(
+    st.sampled_from(["plugins", "scales", "indexAxis", "x"]),
+    st.one_of(json_values, st.fixed_dictionaries({}, optional={"title": json_values})),
+    max_size=3,
+)
 configs = st.fixed_dictionaries(
     {
         "type": st.sampled_from(["bar", "line", "pie", "doughnut", "radar", "polarArea"]),
@@ -134,7 +152,8 @@ configs = st.fixed_dictionaries(
                 ),
             }
         ),
-    }
+    },
+    optional={"options": options},
 )
 
 
