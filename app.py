@@ -14,7 +14,7 @@ from insights import static_assets
 from insights.library import Library
 from insights.rendering import cache
 from insights.response_cache import ResponseCache
-from insights.settings import DEFAULTS, cache_settings, static_cache_dir
+from insights.settings import DEFAULTS, cache_settings, static_cache_dir, typed
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env(prefix="INSIGHTS")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    typed(app.config)
 
     cache.init_app(app, cache_settings(app.config))
     library = app.extensions["insights.library"] = Library.from_config(app.config)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_caching import Cache
 
-from insights import charts, diagrams, markup, text
+from insights import accessible_markup, charts, diagrams, markup, text
 from insights.article import Article
 from insights.markup import convert
 from insights.text import text_facts
@@ -27,7 +27,7 @@ def _renderer_version() -> str:
     that changes the renderer renders afresh, and hosts running different code never mix.
     """
     digest = hashlib.blake2b(digest_size=6)
-    for module in (charts, diagrams, markup, text, sys.modules[__name__]):
+    for module in (accessible_markup, charts, diagrams, markup, text, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
     for package in ("markdown", "pymdown-extensions", "pygments", "pyyaml"):
         digest.update(f"{package}={metadata.version(package)}".encode())
@@ -57,8 +57,9 @@ def render_uncached(article: Article) -> Rendered:
 
 
 def cache_key(article: Article) -> str:
-    """Changes whenever the file's bytes change, whatever its mtime says."""
-    return f"render:{RENDER_VERSION}:{article.path}:{article.version}"
+    """Changes whenever the file's bytes change, whatever its mtime says. The file's name, not
+    its full path, so hosts with their content in different places share renderings."""
+    return f"render:{RENDER_VERSION}:{article.path.name}:{article.version}"
 
 
 class _CacheHealth:

@@ -27,7 +27,7 @@ def test_an_article_is_rendered_once_per_version_of_its_file(app, monkeypatch):
 def test_the_key_names_the_file_and_changes_with_its_bytes(app, content_dir):
     article = reference(app)
     key = cache_key(article)
-    assert str(article.path) in key
+    assert f":{article.path.name}:" in key and str(article.path.parent) not in key
     assert f":{RENDER_VERSION}:" in key  # the renderer's own code is part of the key
     library = app.extensions["insights.library"]
     article.path.write_bytes(article.path.read_bytes().replace(b"Vin Patel", b"Vin Patil"))
