@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
-URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+$")  # no spaces, no controls
 
 
 class MetadataError(ValueError):

@@ -275,6 +275,16 @@ def test_a_front_matter_id_that_is_not_a_uri_is_reported(
     assert "bad-id" not in {a.slug for a in snapshot.articles}
 
 
+def test_a_front_matter_id_with_a_control_character_is_reported_and_feeds_stay_up(
+    app: Flask, client: FlaskClient, write_article: ArticleWriter
+) -> None:
+    path = write_article("ctl-id", 'title: Control\ndate: 2026-03-04\nid: "urn:a\\x01b"\n')
+    snapshot = app.extensions["insights.library"].snapshot(force=True)
+    assert [p.reason for p in snapshot.problems if p.path == path][0].startswith("'id' ")
+    for url in ("/feed.xml", "/atom.xml", "/feed.json"):
+        assert client.get(url).status_code == 200
+
+
 def test_ids_take_the_host_of_the_request_when_no_site_url_is_set(content_dir: Path) -> None:
     app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": ""})
     client = app.test_client()
