@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from insights.metadata import slugify
+from insights.metadata import tag_slug
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,10 @@ class Article:
     toc: bool = False
     id: str | None = None  # the feed entry id, when the author fixes one
 
-    @property
+    @cached_property
     def tag_slugs(self) -> dict[str, str]:
         """Tag URL slug -> tag name as the author wrote it."""
-        return {slugify(tag): tag for tag in self.tags}
+        return {tag_slug(tag): tag for tag in self.tags}
 
     @property
     def modified(self) -> datetime:

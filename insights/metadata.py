@@ -26,6 +26,17 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
 
 
+_TAG_SIGNS = {"+": " plus ", "#": " sharp "}  # so C, C++ and C# stay three tags
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's URL segment: lower-case letters and digits of any script, joined by hyphens."""
+    text = unicodedata.normalize("NFKC", tag).casefold()
+    for sign, word in _TAG_SIGNS.items():
+        text = text.replace(sign, word)
+    return "-".join(re.findall(r"[^\W_]+", text))[:MAX_SLUG_LENGTH].strip("-")
+
+
 def _text(name: str, value: Any, _tz: ZoneInfo) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise MetadataError(f"'{name}' must be text, not {type(value).__name__}")
@@ -68,9 +79,9 @@ def _tags(name: str, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
     tags: dict[str, str] = {}
     for item in items:
         tag = _text(name, item, tz)
-        if not slugify(tag):
+        if not tag_slug(tag):
             raise MetadataError(f"tag {tag!r} has no letters or digits usable in a URL")
-        tags.setdefault(slugify(tag), tag)
+        tags.setdefault(tag_slug(tag), tag)
     return tuple(tags.values())
 
 

@@ -280,7 +280,8 @@ def test_a_front_matter_id_with_a_control_character_is_reported_and_feeds_stay_u
 ) -> None:
     path = write_article("ctl-id", 'title: Control\ndate: 2026-03-04\nid: "urn:a\\x01b"\n')
     snapshot = app.extensions["insights.library"].snapshot(force=True)
-    assert [p.reason for p in snapshot.problems if p.path == path][0].startswith("'id' ")
+    (reason,) = [p.reason for p in snapshot.problems if p.path == path]
+    assert reason.startswith("'id' ")
     for url in ("/feed.xml", "/atom.xml", "/feed.json"):
         assert client.get(url).status_code == 200
 

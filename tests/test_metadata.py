@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from insights.metadata import MetadataError, coerce, slugify
+from insights.metadata import MetadataError, coerce, slugify, tag_slug
 
 TZ = ZoneInfo("Europe/Paris")
 
@@ -61,3 +61,14 @@ def test_slugify_keeps_ascii_words_only():
     )
     assert slugify("Café crème") == "cafe-creme"
     assert slugify("日本語") == ""
+
+
+def test_tag_slugs_keep_any_script_and_tell_c_sharp_from_c_plus_plus():
+    assert tag_slug("Новости") == "новости"
+    assert tag_slug("日本語 ニュース") == "日本語-ニュース"
+    assert [tag_slug(t) for t in ("C", "C++", "C#")] == ["c", "c-plus-plus", "c-sharp"]
+    assert tag_slug("AI/ML") == "ai-ml"
+    assert coerce({"title": "A", "date": "2026-01-05", "tags": ["Новости", "C#"]}, TZ)["tags"] == (
+        "Новости",
+        "C#",
+    )

@@ -244,3 +244,20 @@ def test_a_trailing_slash_is_added_by_redirect(client):
     response = client.get(f"/insights/{REFERENCE_SLUG}")
     assert response.status_code == 308
     assert response.headers["Location"].endswith(REFERENCE)
+
+
+def test_tags_in_any_script_have_their_own_pages(client, write_article):
+    write_article("ru", "title: Новости недели\ndate: 2026-01-02\ntags: [Новости, C#]\n")
+    write_article("cpp", "title: Templates\ndate: 2026-01-03\ntags: [C++]\n")
+    assert client.get("/insights/ru/").status_code == 200
+    page = soup(client.get("/tags/новости/"))
+    assert text(page.select_one("h1")) == "#Новости"
+    assert [text(h) for h in page.select(".card h2")] == ["Новости недели"]
+    assert [text(h) for h in soup(client.get("/tags/c-sharp/")).select(".card h2")] == [
+        "Новости недели"
+    ]
+    assert [text(h) for h in soup(client.get("/tags/c-plus-plus/")).select(".card h2")] == [
+        "Templates"
+    ]
+    links = [a["href"] for a in soup(client.get("/insights/ru/")).select(".article-head .tags a")]
+    assert links == ["/tags/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/", "/tags/c-sharp/"]
