@@ -44,7 +44,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         def content_state() -> tuple:
             return library.state(), app.config["SHOW_DRAFTS"]
 
-        app.wsgi_app = ResponseCache(app.wsgi_app, content_state, cache_bytes)
+        app.wsgi_app = ResponseCache(
+            app.wsgi_app, content_state, cache_bytes, vary_on_host=not app.config["SITE_URL"]
+        )
     app.wsgi_app = static_assets.StaticFiles(
         app.wsgi_app,
         static,

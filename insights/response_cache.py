@@ -1,13 +1,14 @@
 """Whole responses kept in memory per URL and content version, answered without entering the app.
 
-A WSGI middleware in front of Flask. A GET or HEAD is looked up under its scheme, host, path,
-query string and the content version the app reports (a digest of every content file, plus how
-many scheduled articles have come due), so an edit, an addition or an article's date passing
-makes a new key and nothing needs invalidating. A hit is answered from memory: the stored status
-and headers (security headers included), the body in the best coding the client accepts, or a
-304 by the same rules as the app. On a miss the app answers a plain GET; its response is kept
-only when the view marked it cacheable (``CACHEABLE`` in the environ) and it is a 200 that
-depends on nothing else in the request. Compressed bodies are made once, when an entry is stored.
+A WSGI middleware in front of Flask. A GET or HEAD is looked up under its scheme, path (and
+host, when the site's URL comes from it) and the content version the app reports (a digest of
+every content file, plus how many scheduled articles have come due), so an edit, an addition or
+an article's date passing makes a new key and nothing needs invalidating. A hit is answered from
+memory: the stored status and headers (security headers included), the body in the best coding
+the client accepts, or a 304 by the same rules as the app. On a miss the app answers a plain GET;
+its response is kept only when the view marked it cacheable (``CACHEABLE`` in the environ) and it
+is a 200 that depends on nothing else in the request. Compressed bodies are made once, when an
+entry is stored.
 
 The store is per process, a least-recently-used map bounded in bytes.
 """
@@ -82,9 +83,11 @@ class ResponseCache:
         version: Callable[[], Hashable],
         max_bytes: int,
         *,
+        vary_on_host: bool = True,
         brotli_quality: int = 5,
     ) -> None:
         self.app = app
+        self.vary_on_host = vary_on_host
         self.version = version
         self.brotli_quality = brotli_quality
         self._store: LRUCache[Hashable, Entry] = LRUCache(max_bytes, getsizeof=_entry_size)
@@ -94,25 +97,25 @@ class ResponseCache:
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or _BYPASS[0] in environ or _BYPASS[1] in environ:
             return self.app(environ, start_response)
+        # No page reads the query string, so ?utm_source=… or a random one is the same page,
+        # not a new entry to render and compress; the host counts only when URLs are built from it.
         key = (
             environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST"),
+            environ.get("HTTP_HOST") if self.vary_on_host else None,
             environ.get("SCRIPT_NAME"),
             environ.get("PATH_INFO"),
-            environ.get("QUERY_STRING"),
             self.version(),
         )
         with self._lock:
             entry = self._store.get(key)
         if entry is None:
-            if method == "HEAD":  # the app sends no body to keep; let it answer
-                return self.app(environ, start_response)
+            # A HEAD fills the cache like a GET, so it gets the same headers a GET would.
             status, headers, body, cacheable = self._plain_get(environ)
             if cacheable:
                 entry = make_entry(status, headers, body, brotli_quality=self.brotli_quality)
             if entry is None:
                 start_response(status, headers)
-                return [body]
+                return [] if method == "HEAD" else [body]
             with self._lock, contextlib.suppress(ValueError):  # larger than the whole store
                 self._store[key] = entry
         return self._answer(entry, environ, start_response)
@@ -121,6 +124,7 @@ class ResponseCache:
         """The app's answer to this GET without its conditions: (status, headers, body,
         whether the view marked it cacheable)."""
         plain = {name: value for name, value in environ.items() if name not in _STRIPPED}
+        plain["REQUEST_METHOD"] = "GET"
         chunks: list[bytes] = []
         started: list[Any] = []
 

@@ -201,3 +201,22 @@ def test_a_new_version_is_a_new_key():
     version[0] = 2
     client.get("/x")
     assert calls == ["/x", "/x"]
+
+
+def test_query_strings_do_not_make_new_entries(app, client):
+    entered = counting(app)
+    first = client.get(ARTICLE)
+    for n in range(20):
+        again = client.get(f"{ARTICLE}?r={n}&utm_source=x")
+        assert again.data == first.data
+    assert entered == [f"{ARTICLE}?"]
+
+
+def test_a_head_on_a_cold_cache_has_the_headers_of_the_get(app):
+    client = app.test_client()
+    head = client.head("/insights/", headers={"Accept-Encoding": "gzip, br"})
+    get = client.get("/insights/", headers={"Accept-Encoding": "gzip, br"})
+    assert head.data == b""
+    for name in ("ETag", "Content-Encoding", "Vary", "Content-Length", "Content-Type"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    assert get.headers["Content-Encoding"] == "br"
