@@ -4,10 +4,13 @@ A scan lists the directory and compares each file's (mtime, size) with what was 
 new or changed files are read again. Scans run at most once per ``RESCAN_INTERVAL`` seconds, so
 every worker sees an edit, addition or deletion within that time without a restart.
 
-Files are often rewritten in place (truncate, then write). A file modified in the last
-``SETTLE_SECONDS`` is read again on every scan, because a second write within the file system's
-timestamp granularity can leave mtime and size unchanged; while such a file does not parse, the
-last good version of it stays on the site rather than flickering to a 404.
+Files are often rewritten in place (truncate, then write in parts), so a scan can meet a file
+half written. A changed file is read only once it has been quiet for ``quiet_seconds`` (its
+mtime that far in the past); until then its previous version stays on the site, and a new file
+stays off it. A file modified in the last ``SETTLE_SECONDS`` is read again on every scan, because
+a second write within the file system's timestamp granularity can leave mtime and size unchanged;
+while such a file does not parse, its last good version also stays rather than flickering to a
+404.
 """
 
 import bisect
@@ -126,8 +129,10 @@ class Library:
         tz: ZoneInfo,
         rescan_interval: float,
         max_bytes: int,
+        quiet_seconds: float = 0.0,
     ) -> None:
         self.content_dir = content_dir
+        self.quiet_seconds = quiet_seconds
         self.max_bytes = max_bytes
         self.author = author
         self.tz = tz
@@ -146,6 +151,7 @@ class Library:
             tz=ZoneInfo(str(config["TIMEZONE"])),
             rescan_interval=float(config["RESCAN_INTERVAL"]),
             max_bytes=int(config["MAX_ARTICLE_BYTES"]),
+            quiet_seconds=float(config["QUIET_SECONDS"]),
         )
 
     def state(self) -> tuple[str, int]:
@@ -157,15 +163,19 @@ class Library:
         return next((p for p in self.snapshot().problems if p.path == self.content_dir), None)
 
     def snapshot(self, force: bool = False) -> Snapshot:
-        """The current view, rescanning first when the last scan is older than the interval."""
+        """The current view, rescanning first when the last scan is older than the interval.
+
+        ``force`` scans now and reads every changed file, quiet or not: what the author's
+        commands (``check``, ``export``) want, right after a save.
+        """
         if force or time.monotonic() >= self._next_scan:
             with self._lock:
                 if force or time.monotonic() >= self._next_scan:
-                    self._snapshot = self._scan()
+                    self._snapshot = self._scan(0.0 if force else self.quiet_seconds)
                     self._next_scan = time.monotonic() + self.rescan_interval
         return self._snapshot
 
-    def _scan(self) -> Snapshot:
+    def _scan(self, quiet_seconds: float) -> Snapshot:
         try:
             with os.scandir(self.content_dir) as listing:
                 files = sorted(
@@ -181,7 +191,7 @@ class Library:
             self._log_new([problem])
             return Snapshot((), (problem,), datetime.fromtimestamp(0, UTC), "")
 
-        entries = {name: self._entry(name, st) for name, st in files}
+        entries = {name: self._entry(name, st, quiet_seconds) for name, st in files}
         self._entries = {name: entry for name, entry in entries.items() if entry is not None}
 
         articles: dict[str, Article] = {}
@@ -211,12 +221,14 @@ class Library:
             tuple(ordered), tuple(problems), datetime.fromtimestamp(int(newest), UTC), digest
         )
 
-    def _entry(self, name: str, stat: os.stat_result) -> _Entry | None:
+    def _entry(self, name: str, stat: os.stat_result, quiet_seconds: float) -> _Entry | None:
         """What the file holds now; None while it is caught mid-write and has no good past."""
         listed = (stat.st_mtime_ns, stat.st_size)
         known = self._entries.get(name)
         if known and known.listed == listed and known.settled:
             return known
+        if 0 <= time.time() - stat.st_mtime < quiet_seconds:
+            return known  # perhaps still being written: look again on the next scan
         path = self.content_dir / name
         if stat.st_size > self.max_bytes:
             reason = f"{stat.st_size} bytes, larger than the limit of {self.max_bytes} bytes"

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "SHOW_DRAFTS": False,
     "PER_PAGE": 10,
     "RESCAN_INTERVAL": 0.5,
+    "QUIET_SECONDS": 0.2,
     "PAGE_MAX_AGE": 60,
     "MAX_ARTICLE_BYTES": 2_097_152,
     "HSTS_SECONDS": 0,

@@ -15,6 +15,8 @@ pytest_plugins = ["tests.conftest_browser"]
 ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = "https://insights.example.org"
 REFERENCE_SLUG = "why-open-source-ai-models-are-winning-in-2026"
+# A test writes a file and asks for it at once: no wait between scans, none for a quiet file.
+INSTANT = {"RESCAN_INTERVAL": 0, "QUIET_SECONDS": 0}
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def app(content_dir: Path) -> Flask:
             "TESTING": True,
             "CONTENT_DIR": str(content_dir),
             "SITE_URL": SITE_URL,
-            "RESCAN_INTERVAL": 0,
+            **INSTANT,
             "CACHE_TYPE": "SimpleCache",
         }
     )

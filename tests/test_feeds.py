@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from insights.feed_content import CHART_LINK_TEXT, DIAGRAM_LINK_TEXT
-from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL, ArticleWriter
+from tests.conftest import INSTANT, REFERENCE_SLUG, ROOT, SITE_URL, ArticleWriter
 from tests.pages import soup
 from tests.servers import gunicorn
 from tests.unpublished import preview_with_unpublished
@@ -138,7 +138,9 @@ def test_feeds_answer_with_their_content_type_and_a_short_public_cache(
 
 
 def test_feed_max_age_is_configurable(content_dir: Path) -> None:
-    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "FEED_MAX_AGE": 42})
+    app = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "FEED_MAX_AGE": 42}
+    )
     assert app.test_client().get("/atom.xml").cache_control.max_age == 42
 
 
@@ -287,7 +289,7 @@ def test_a_front_matter_id_with_a_control_character_is_reported_and_feeds_stay_u
 
 
 def test_ids_take_the_host_of_the_request_when_no_site_url_is_set(content_dir: Path) -> None:
-    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": ""})
+    app = create_app({**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": ""})
     client = app.test_client()
     response = client.get("/feed.json", base_url="http://feeds.test:8080")
     feed = json.loads(response.data)
@@ -313,9 +315,13 @@ def test_drafts_and_scheduled_articles_never_appear_even_in_preview(
 def test_feed_size_limits_the_items(content_dir: Path, write_article: ArticleWriter) -> None:
     for day in range(1, 26):
         write_article(f"day-{day}", f"title: Day {day}\ndate: 2025-12-{day:02d}\n")
-    client = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}).test_client()
+    client = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
+    ).test_client()
     assert len(parsed(client, "/feed.xml").entries) == 20
-    small = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "FEED_SIZE": 2})
+    small = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "FEED_SIZE": 2}
+    )
     assert [item["title"] for item in json_feed(small.test_client())["items"]] == [
         "How a Request Reaches the Model",
         "Reading the Latency Budget: Where 300 ms Goes",
@@ -345,7 +351,7 @@ def test_an_unknown_tag_has_no_feed(client: FlaskClient, name: str) -> None:
 def test_an_empty_site_still_has_valid_feeds(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    client = create_app({"CONTENT_DIR": str(empty), "SITE_URL": SITE_URL}).test_client()
+    client = create_app({**INSTANT, "CONTENT_DIR": str(empty), "SITE_URL": SITE_URL}).test_client()
     assert parsed(client, "/feed.xml").entries == []
     assert parsed(client, "/atom.xml").entries == []
     assert json_feed(client)["items"] == []

@@ -213,3 +213,40 @@ def test_a_scheduled_article_coming_out_counts_as_a_change(folder):
     assert snapshot.changed(NOW) == datetime(2026, 1, 1, tzinfo=UTC)
     after = datetime(2026, 7, 2, tzinfo=UTC)
     assert snapshot.changed(after) == datetime(2026, 7, 1, 9, 30, 15, tzinfo=UTC)
+
+
+def test_a_file_is_read_only_once_it_has_been_quiet(folder):
+    lib = Library(
+        folder,
+        author="A",
+        tz=ZoneInfo("UTC"),
+        rescan_interval=0,
+        max_bytes=10_000,
+        quiet_seconds=30,
+    )
+    age(write(folder, "a", "Saved"))
+    assert lib.snapshot().get("a", NOW).title == "Saved"
+    write(folder, "a", "Half-sav")  # being written right now
+    write(folder, "b", "New, half")
+    snapshot = lib.snapshot()
+    assert snapshot.get("a", NOW).title == "Saved"  # the previous version stays up
+    assert snapshot.get("b", NOW) is None  # a new file waits
+    age(folder / "a.md", 31)
+    age(folder / "b.md", 31)
+    snapshot = lib.snapshot()
+    assert snapshot.get("a", NOW).title == "Half-sav"
+    assert snapshot.get("b", NOW).title == "New, half"
+
+
+def test_a_forced_scan_reads_files_however_fresh(folder):
+    lib = Library(
+        folder,
+        author="A",
+        tz=ZoneInfo("UTC"),
+        rescan_interval=0,
+        max_bytes=10_000,
+        quiet_seconds=30,
+    )
+    write(folder, "a", "Just saved")
+    assert lib.snapshot().get("a", NOW) is None
+    assert lib.snapshot(force=True).get("a", NOW).title == "Just saved"

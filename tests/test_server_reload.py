@@ -33,6 +33,8 @@ def test_every_worker_shows_an_edit_within_a_second(tmp_path):
     shutil.copytree(ROOT / "content", content)
     page = content / "live.md"
     page.write_text("---\ntitle: Live\ndate: 2026-01-01\n---\nVersion one.\n")
+    an_hour_ago = time.time() - 3600
+    os.utime(page, (an_hour_ago, an_hour_ago))  # published before the server starts
     env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
     with gunicorn(env, workers=2) as base:
         url = f"{base}/insights/live/"

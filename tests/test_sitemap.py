@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.conftest import REFERENCE_SLUG, SITE_URL, ArticleWriter
+from tests.conftest import INSTANT, REFERENCE_SLUG, SITE_URL, ArticleWriter
 from tests.unpublished import preview_with_unpublished
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -79,7 +79,7 @@ def test_every_listed_page_answers(client: FlaskClient) -> None:
 
 def test_every_page_of_a_long_list_is_listed(content_dir: Path) -> None:
     client = create_app(
-        {"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "PER_PAGE": 2}
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, "PER_PAGE": 2}
     ).test_client()
     found = entries(client)
     assert f"{SITE_URL}/insights/page/2/" in found
@@ -99,7 +99,7 @@ def test_drafts_and_scheduled_articles_stay_out_even_in_preview(
 def test_an_empty_site_lists_its_empty_pages_without_dates(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    client = create_app({"CONTENT_DIR": str(empty), "SITE_URL": SITE_URL}).test_client()
+    client = create_app({**INSTANT, "CONTENT_DIR": str(empty), "SITE_URL": SITE_URL}).test_client()
     assert entries(client) == {f"{SITE_URL}/insights/": None, f"{SITE_URL}/tags/": None}
 
 
@@ -111,7 +111,9 @@ def test_an_empty_site_lists_its_empty_pages_without_dates(tmp_path: Path) -> No
     ],
 )
 def test_robots_txt_points_to_the_sitemap(content_dir: Path, site_url: str, sitemap: str) -> None:
-    client = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": site_url}).test_client()
+    client = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": site_url}
+    ).test_client()
     response = client.get("/robots.txt", base_url="http://robots.test:8080")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
