@@ -5,7 +5,7 @@ pages with a diagram: Mermaid writes a <style> element and style attributes into
 draws, and CSP cannot tell those from injected ones.
 """
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, request
 
 _BASE_POLICY = {
     "default-src": "'self'",
@@ -21,11 +21,20 @@ _BASE_POLICY = {
 }
 
 
-def content_security_policy(inline_styles: bool = False) -> str:
+def content_security_policy(inline_styles: bool = False, in_page: bool = False) -> str:
+    """The policy for a page; ``in_page`` leaves out what a <meta> element cannot carry."""
     policy = dict(_BASE_POLICY)
     if inline_styles:
         policy["style-src"] = "'self' 'unsafe-inline'"
+    if in_page:
+        del policy["frame-ancestors"]
     return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+def page_policy() -> str:
+    """The policy a page also carries in a <meta> element, so a static export of it keeps it
+    when served by a plain file server."""
+    return content_security_policy(_inline_styles(), in_page=True)
 
 
 def security_headers(hsts_seconds: int, inline_styles: bool = False) -> dict[str, str]:
@@ -44,14 +53,23 @@ def security_headers(hsts_seconds: int, inline_styles: bool = False) -> dict[str
     return headers
 
 
+# Kept on the request, not on ``g``: a command such as ``export`` makes many requests inside one
+# application context, and ``g`` lives as long as that.
+_INLINE_STYLES = "insights.inline_styles"
+
+
 def allow_inline_styles() -> None:
     """Called by a view whose page holds a diagram."""
-    g.inline_styles = True
+    request.environ[_INLINE_STYLES] = True
+
+
+def _inline_styles() -> bool:
+    return bool(request.environ.get(_INLINE_STYLES))
 
 
 def _add_headers(response: Response) -> Response:
     headers = security_headers(
-        int(current_app.config["HSTS_SECONDS"]), g.get("inline_styles", False)
+        int(current_app.config["HSTS_SECONDS"]), _inline_styles()
     )
     for name, value in headers.items():
         response.headers.setdefault(name, value)
@@ -60,3 +78,4 @@ def _add_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(_add_headers)
+    app.add_template_global(page_policy)

@@ -17,6 +17,22 @@ ARTICLE = f"/insights/{REFERENCE_SLUG}/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def assert_security_headers(headers) -> None:
+    """What every response of the app carries, also on files nginx serves itself."""
+    policy = headers["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+
+
 def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_dir, tmp_path):
     log = tmp_path / "gunicorn.log"
     env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
@@ -63,6 +79,7 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
             )
             status, headers, css = get(base + asset)
             assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+            assert_security_headers(headers)
             assert css == (ROOT / "static" / asset.split("/", 3)[3]).read_bytes()
             zipped = get(base + asset, **{"Accept-Encoding": "gzip"})
             assert zipped[1]["Content-Encoding"] == "gzip" and gzip.decompress(zipped[2]) == css
@@ -94,6 +111,8 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         status, headers, body = get(base + ARTICLE)
         assert status == 200 and body == client.get(ARTICLE).data
         assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert_security_headers(headers)
+        assert b'<meta http-equiv="Content-Security-Policy"' in body  # the page's own policy
         status, _, second = get(base + "/insights/page/2/")
         assert status == 200 and b"Bulk 0" in second and b"Bulk 11" not in second
         assert get(base + "/feed.xml")[1]["Content-Type"] == "application/rss+xml; charset=utf-8"
@@ -103,4 +122,6 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         build = app.extensions["insights.static"].id
         status, headers, _ = get(f"{base}/static/{build}/js/theme.js")
         assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+        assert_security_headers(headers)
+        assert_security_headers(get(base + "/feed.xml")[1])
         assert headers["Content-Type"].startswith("text/javascript")

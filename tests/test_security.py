@@ -2,6 +2,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import REFERENCE_SLUG
+from tests.pages import soup
 
 PAGES = [
     "/",
@@ -46,3 +47,24 @@ def test_hsts_is_sent_when_the_site_sits_behind_tls(content_dir):
     app = create_app({"CONTENT_DIR": str(content_dir), "HSTS_SECONDS": 31536000})
     response = app.test_client().get("/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_pages_carry_their_policy_in_a_meta_element_too(client):
+    for url, styles in (
+        (f"/insights/{REFERENCE_SLUG}/", "'self' 'unsafe-inline'"),
+        ("/", "'self'"),
+    ):
+        page = soup(client.get(url))
+        meta = page.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
+        policy = dict(part.strip().split(" ", 1) for part in meta.split(";"))
+        assert policy["style-src"] == styles and policy["script-src"] == "'self'"
+        assert "frame-ancestors" not in policy  # ignored (and warned about) in a <meta>
+
+
+def test_a_diagram_page_does_not_loosen_later_pages_in_one_app_context(app):
+    # flask export makes all its requests inside the command's application context.
+    client = app.test_client()
+    with app.app_context():
+        client.get(f"/insights/{REFERENCE_SLUG}/")
+        later = client.get("/insights/reading-the-latency-budget/")
+    assert directives(later)["style-src"] == "'self'"
