@@ -16,6 +16,8 @@ Command-line flags (``--bind``, ``--workers``) and ``GUNICORN_CMD_ARGS`` overrid
 import gc
 import os
 
+from gunicorn.arbiter import Arbiter
+
 bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 workers = 2
 worker_class = "gthread"
@@ -51,7 +53,7 @@ logconfig_dict = {
 }
 
 
-def when_ready(server) -> None:
+def when_ready(server: Arbiter) -> None:
     """Before the first fork: read the articles, then keep what the master built out of the
     garbage collector's sight, so collections in the workers do not copy the shared pages."""
     if not server.cfg.preload_app:

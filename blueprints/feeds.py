@@ -41,11 +41,12 @@ def _feed(kind: str, tag: str | None) -> Response:
         for article in articles[: int(config["FEED_SIZE"])]
     ]
     urls = {name: absolute_url(f"feeds.{name}", tag=tag) for name in FORMATS}
-    feed = channel(config, home, urls, entries, snapshot.changed(now), tag_name)
+    changed = snapshot.changed(now)
+    feed = channel(config, home, urls, entries, changed, tag_name)
     kind_of = FORMATS[kind]
     return conditional(
         kind_of.build(feed, entries),
-        snapshot.changed(now),
+        changed,
         kind_of.content_type,
         int(config["FEED_MAX_AGE"]),
     )

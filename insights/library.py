@@ -56,7 +56,8 @@ class Snapshot:
     articles: tuple[Article, ...]  # every readable article, newest first
     problems: tuple[Problem, ...]
     last_modified: datetime  # newest change seen: a file's mtime, or a deletion's (the directory's)
-    version: str  # digest of every file's name and content: the same in every worker
+    version: str  # digest of every file's name and content (size and mtime for a file not
+    # read): the same in every worker
 
     def visible(self, now: datetime, show_drafts: bool = False) -> list[Article]:
         """Articles a visitor may see now, newest first."""

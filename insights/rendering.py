@@ -85,10 +85,12 @@ class _CacheHealth:
         log.warning("cache unavailable, %s: %s", what, exc)
 
     def worked(self) -> None:
-        if self._down_since is None:
+        if self._down_since is None:  # the common case, read without the lock
             return
         with self._lock:
-            down_for, self._down_since = time.monotonic() - (self._down_since or 0), None
+            if self._down_since is None:  # another thread said it first
+                return
+            down_for, self._down_since = time.monotonic() - self._down_since, None
         log.warning("cache available again after %.1f s", down_for)
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.server
 
 
 def every_worker_sees(url: str, expect, tries: int = 24) -> bool:
-    """True when ``tries`` requests in a row (spread over both workers) all meet ``expect``."""
+    """True when ``tries`` requests in a row all meet ``expect``: enough that both workers
+    answer some of them (gunicorn's workers take connections as they come)."""
     return all(expect(*fetch(url)) for _ in range(tries))
 
 
