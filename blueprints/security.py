@@ -68,9 +68,7 @@ def _inline_styles() -> bool:
 
 
 def _add_headers(response: Response) -> Response:
-    headers = security_headers(
-        int(current_app.config["HSTS_SECONDS"]), _inline_styles()
-    )
+    headers = security_headers(int(current_app.config["HSTS_SECONDS"]), _inline_styles())
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
