@@ -1,6 +1,7 @@
 """Python-Markdown as articles use it: tables, footnotes, Pygments, permalinks, charts, diagrams."""
 
 import logging
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -66,6 +67,16 @@ _chart_fence = _fence("chart", lambda source, number: chart_html(parse_chart(sou
 _mermaid_fence = _fence("diagram", lambda source, number: diagram_html(source))
 
 
+_slug = slugify(case="lower")
+_CHART_ID = re.compile(r"chart-\d+(?:-data)?")
+
+
+def _heading_id(text: str, separator: str) -> str:
+    """A heading's id; never one of the ids chart figures take (chart-1, chart-1-data, …)."""
+    ident = _slug(text, separator)
+    return f"{ident}-section" if _CHART_ID.fullmatch(ident) else ident
+
+
 def _new_markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
@@ -85,7 +96,7 @@ def _new_markdown() -> markdown.Markdown:
             "toc": {
                 "permalink": "#",
                 "permalink_title": "Link to this section",
-                "slugify": slugify(case="lower"),
+                "slugify": _heading_id,
                 "toc_depth": "2-4",
             },
             "pymdownx.highlight": {

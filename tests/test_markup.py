@@ -65,3 +65,11 @@ def test_table_alignment_is_a_class_not_a_style_and_scrolling_blocks_take_focus(
     assert '<td class="align-center">3</td>' in html
     assert '<table tabindex="0">' in html
     assert '<div class="language-python highlight"><pre tabindex="0">' in html
+
+
+def test_a_heading_never_takes_the_id_of_a_chart():
+    html, _, _ = convert(
+        '## Chart 1\n\n```chart\n{"type": "bar", "data": {"datasets": [{"data": [1]}]}}\n```'
+    )
+    assert html.count('id="chart-1"') == 1
+    assert '<h2 id="chart-1-section">' in html
