@@ -17,9 +17,16 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def library(folder: Path, interval: float = 0, max_bytes: int = 10_000) -> Library:
+def library(
+    folder: Path, interval: float = 0, max_bytes: int = 10_000, quiet: float = 0
+) -> Library:
     return Library(
-        folder, author="A", tz=ZoneInfo("UTC"), rescan_interval=interval, max_bytes=max_bytes
+        folder,
+        author="A",
+        tz=ZoneInfo("UTC"),
+        rescan_interval=interval,
+        max_bytes=max_bytes,
+        quiet_seconds=quiet,
     )
 
 
@@ -216,14 +223,7 @@ def test_a_scheduled_article_coming_out_counts_as_a_change(folder):
 
 
 def test_a_file_is_read_only_once_it_has_been_quiet(folder):
-    lib = Library(
-        folder,
-        author="A",
-        tz=ZoneInfo("UTC"),
-        rescan_interval=0,
-        max_bytes=10_000,
-        quiet_seconds=30,
-    )
+    lib = library(folder, quiet=30)
     age(write(folder, "a", "Saved"))
     assert lib.snapshot().get("a", NOW).title == "Saved"
     write(folder, "a", "Half-sav")  # being written right now
@@ -239,14 +239,7 @@ def test_a_file_is_read_only_once_it_has_been_quiet(folder):
 
 
 def test_a_forced_scan_reads_files_however_fresh(folder):
-    lib = Library(
-        folder,
-        author="A",
-        tz=ZoneInfo("UTC"),
-        rescan_interval=0,
-        max_bytes=10_000,
-        quiet_seconds=30,
-    )
+    lib = library(folder, quiet=30)
     write(folder, "a", "Just saved")
     assert lib.snapshot().get("a", NOW) is None
     assert lib.snapshot(force=True).get("a", NOW).title == "Just saved"
