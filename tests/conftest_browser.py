@@ -113,11 +113,13 @@ class Watched:
     page: Page
     watch: Watch
 
-    def goto(self, path: str, status: int = 200) -> Response:
+    def goto(self, path: str, status: int = 200, wait_until: str = "load") -> Response:
+        """Opens ``path``; with ``wait_until="commit"`` it returns while the page still loads,
+        so several pages can load at once."""
         url = self.watch.origin + path
         if status >= 400:
             self.watch.expect_error_status(url)
-        response = self.page.goto(url)
+        response = self.page.goto(url, wait_until=wait_until)
         assert response is not None and response.status == status, f"{path}: {response.status}"
         return response
 

@@ -33,9 +33,11 @@ def test_the_reference_article_draws_its_chart_and_its_diagram(watched_page: Wat
 
 def test_every_sample_article_draws_every_chart_and_diagram_cleanly(open_page: OpenPage):
     report = {}
-    for slug in SAMPLE_SLUGS:
-        opened = open_page()
-        opened.goto(f"/insights/{slug}/")
+    pages = {slug: open_page() for slug in SAMPLE_SLUGS}
+    for slug, opened in pages.items():  # every article loads at once, in its own tab
+        opened.goto(f"/insights/{slug}/", wait_until="commit")
+    for slug, opened in pages.items():
+        opened.page.wait_for_load_state("load")
         charts = draw_charts(opened.page)
         diagrams = draw_diagrams(opened.page)
         opened.page.wait_for_load_state("networkidle")
@@ -59,11 +61,15 @@ def test_list_tag_and_error_pages_load_cleanly_from_this_origin_only(
     open_page: OpenPage, site_pages: dict[str, str]
 ):
     report, requests = {}, []
-    for name, path in site_pages.items():
-        if name.startswith("article-"):
-            continue  # the test above covers articles with their charts and diagrams
-        opened = open_page()
-        opened.goto(path, 404 if path == MISSING_PATH else 200)
+    pages = {
+        name: open_page()
+        for name in site_pages
+        if not name.startswith("article-")  # the test above covers articles
+    }
+    for name, opened in pages.items():  # every page loads at once, in its own tab
+        path = site_pages[name]
+        opened.goto(path, 404 if path == MISSING_PATH else 200, wait_until="commit")
+    for name, opened in pages.items():
         opened.page.wait_for_load_state("networkidle")  # the favicon comes after "load"
         report[name] = opened.watch.problems()
         requests += opened.watch.requests
