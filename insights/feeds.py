@@ -91,12 +91,13 @@ def channel(
     home_url: str,
     feed_urls: Mapping[str, str],
     entries: Sequence[Entry],
-    files_changed: datetime,
+    changed: datetime,
     tag_name: str | None = None,
 ) -> Channel:
     """The site's feed, or with ``tag_name`` the feed of one tag, from the site's settings.
 
-    ``files_changed`` dates an empty feed, which has no entry to take its date from.
+    ``changed`` (when the site last changed) dates an empty feed, which has no entry to take
+    its date from.
     """
     site = str(settings["SITE_TITLE"])
     title, description = site, str(settings["SITE_DESCRIPTION"]) or site
@@ -109,7 +110,7 @@ def channel(
         author=xml_safe(str(settings["AUTHOR"])),
         home_url=home_url,
         feed_urls=feed_urls,
-        updated=max((e.updated for e in entries), default=files_changed),
+        updated=max((e.updated for e in entries), default=changed),
     )
 
 
