@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 import brotli
-from werkzeug.http import is_resource_modified, remove_entity_headers
+from werkzeug.http import is_resource_modified, parse_accept_header, remove_entity_headers
 
 P = TypeVar("P")
 
@@ -42,35 +42,16 @@ def is_compressible(content_type: str) -> bool:
     return media_type.startswith("text/") or media_type in COMPRESSIBLE_TYPES
 
 
-def _quality(raw: str) -> float | None:
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if 0 <= value <= 1 else None
-
-
 @lru_cache(maxsize=256)
 def accepted_codings(accept_encoding: str) -> tuple[str, ...]:
     """The codings out of ``SERVER_PREFERENCE`` that the client accepts, best first.
 
-    ``q=0`` refuses a coding; ``*`` stands for every coding not named; an element whose q-value
-    cannot be read is ignored, as RFC 9110 asks. Ties go to the server's preference.
+    Werkzeug reads the q-values: ``q=0`` refuses a coding, ``*`` stands for every coding not
+    named, an unreadable q-value drops its element. Ties go to the server's preference.
     """
-    qualities: dict[str, float] = {}
-    for element in accept_encoding.lower().split(","):
-        coding, *params = (part.strip() for part in element.split(";"))
-        quality: float | None = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                quality = _quality(value.strip())
-        if coding and quality is not None:
-            qualities[coding] = quality
-    wildcard = qualities.get("*", 0.0)
+    accept = parse_accept_header(accept_encoding)
     ranked = [
-        (qualities.get(coding, wildcard), -rank, coding)
-        for rank, coding in enumerate(SERVER_PREFERENCE)
+        (accept.quality(coding), -rank, coding) for rank, coding in enumerate(SERVER_PREFERENCE)
     ]
     return tuple(coding for quality, _, coding in sorted(ranked, reverse=True) if quality > 0)
 
