@@ -119,6 +119,15 @@ class Snapshot:
         return [a for a in self.visible(now, show_drafts) if tag_slug in a.tag_slugs]
 
 
+def _stat(entry: os.DirEntry[str]) -> tuple[str, os.stat_result] | None:
+    """(name, stat) of a listed file; None when it was deleted since the listing, which must
+    cost that one file, not the whole scan."""
+    try:
+        return entry.name, entry.stat()
+    except FileNotFoundError:
+        return None
+
+
 class Library:
     """The articles of one content directory; thread-safe, one per app."""
 
@@ -179,11 +188,12 @@ class Library:
     def _scan(self, quiet_seconds: float) -> Snapshot:
         try:
             with os.scandir(self.content_dir) as listing:
-                files = sorted(
-                    (e.name, e.stat())
+                found = [
+                    e
                     for e in listing
                     if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
-                )
+                ]
+            files = sorted(filter(None, map(_stat, found)))
             dir_mtime = self.content_dir.stat().st_mtime
         except OSError as exc:
             problem = Problem(

@@ -243,3 +243,26 @@ def test_a_forced_scan_reads_files_however_fresh(folder):
     write(folder, "a", "Just saved")
     assert lib.snapshot().get("a", NOW) is None
     assert lib.snapshot(force=True).get("a", NOW).title == "Just saved"
+
+
+def test_a_file_deleted_between_listing_and_stat_costs_only_that_file(folder, monkeypatch):
+    write(folder, "stays", "Stays")
+    gone = write(folder, "gone", "Gone")
+    real_scandir = os.scandir
+
+    class Vanishing:  # os.scandir as it is when another process deletes gone.md mid-scan
+        def __init__(self, path):
+            self.listing = real_scandir(path)
+
+        def __enter__(self):
+            entries = list(self.listing)
+            gone.unlink()
+            return entries
+
+        def __exit__(self, *exc):
+            self.listing.close()
+
+    monkeypatch.setattr(os, "scandir", Vanishing)
+    snapshot = library(folder).snapshot()
+    assert [a.slug for a in snapshot.articles] == ["stays"]
+    assert snapshot.problems == ()
