@@ -1,6 +1,6 @@
 """Built-in configuration defaults; every key can be overridden by an ``INSIGHTS_`` variable."""
 
-import tempfile
+import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -94,5 +94,11 @@ def cache_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def static_cache_dir(config: Mapping[str, Any]) -> Path:
-    """Where the compressed forms of static files are kept between restarts."""
-    return Path(config["STATIC_CACHE_DIR"] or Path(tempfile.gettempdir()) / "insights-static")
+    """Where the builds of static files are kept between restarts: by default in this user's
+    cache directory, never the shared temporary one, where another user could create it first
+    and plant files that would be served as ours."""
+    if config["STATIC_CACHE_DIR"]:
+        return Path(config["STATIC_CACHE_DIR"])
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # as the XDG spec says
+    return base / "insights" / "static"

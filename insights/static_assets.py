@@ -11,12 +11,20 @@ Each build is written once to ``<cache dir>/<build>/``: the files as they were h
 3.7 MB). That is the layout WhiteNoise and nginx's ``gzip_static`` look for, so nginx can serve
 builds from there too, older ones included while they last. A build is renamed into place
 whole, so concurrent workers never see half of one; every worker and restart reuses it.
+
+Whatever sits in that directory is served as immutable, by the app and by nginx, so it is
+trusted only as far as it is checked: the cache directory must belong to this user and be
+writable by no one else (it is created 0700), and a build is reused only when it holds exactly
+the files just hashed, each compressed form decoding to its file; anything else is rebuilt.
 """
 
+import gzip
 import hashlib
 import logging
 import os
+import pwd
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +33,7 @@ from http import HTTPStatus
 from pathlib import Path
 from wsgiref.headers import Headers
 
+import brotli
 from whitenoise import WhiteNoise
 from whitenoise.media_types import MediaTypes
 from whitenoise.responders import NOT_ALLOWED_RESPONSE, Response
@@ -39,6 +48,12 @@ BUILD_DIGEST_SIZE = 6  # 12 hex digits in URLs
 YEAR = 365 * 24 * 60 * 60
 STATIC_BROTLI_QUALITY = 11  # once per build, so the smallest output is worth its seconds
 SUFFIXES = {"gzip": ".gz", "br": ".br"}
+DECODERS = {".gz": gzip.decompress, ".br": brotli.decompress}
+
+
+class UnsafeCacheDir(RuntimeError):
+    """The static cache directory could hold files planted by another user; the message says
+    which directory and why."""
 
 
 @dataclass(frozen=True)
@@ -72,15 +87,81 @@ def _write_build(files: Mapping[str, bytes], target: Path) -> None:
                 out.with_name(out.name + SUFFIXES[coding]).write_bytes(packed)
 
 
-def _build_dir(files: Mapping[str, bytes], build_id: str, cache: Path) -> Path:
+def _owner(uid: int) -> str:
+    try:
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _private_dir(cache: Path) -> None:
+    """Create ``cache`` (mode 0700) or check that the one there is this user's alone."""
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = cache.stat()
+    if found.st_uid != os.geteuid():
+        raise UnsafeCacheDir(
+            f"refusing static cache dir {cache}: it belongs to {_owner(found.st_uid)}, "
+            f"not to {_owner(os.geteuid())}, who serves it"
+        )
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeCacheDir(
+            f"refusing static cache dir {cache}: others can write to it "
+            f"(mode {stat.S_IMODE(found.st_mode):04o}, owner {_owner(found.st_uid)})"
+        )
+
+
+def _expected(files: Mapping[str, bytes]) -> set[str]:
+    types = MediaTypes()
+    names = set(files)
+    for relative in files:
+        if variants.is_compressible(types.get_type(relative)):
+            names.update(relative + suffix for suffix in SUFFIXES.values())
+    return names
+
+
+def _matches(files: Mapping[str, bytes], digests: Mapping[str, str], build_dir: Path) -> bool:
+    """Whether ``build_dir`` holds only what ``_write_build`` writes for ``files``: every file
+    with its digest, and compressed forms that decode to their file. A missing compressed form
+    is allowed (its file is sent uncompressed); anything else, a symlink included, is not."""
+    if build_dir.is_symlink() or not build_dir.is_dir():
+        return False
+    entries = list(build_dir.rglob("*"))
+    if any(path.is_symlink() for path in entries):
+        return False
+    found = {path.relative_to(build_dir).as_posix(): path for path in entries if path.is_file()}
+    if not set(files) <= set(found) or not set(found) <= _expected(files):
+        return False
+    for relative, path in found.items():
+        original, suffix = os.path.splitext(relative)
+        try:
+            data = path.read_bytes()
+            if relative in files:
+                if _digest(data) != digests[relative]:
+                    return False
+            elif DECODERS[suffix](data) != files[original]:
+                return False
+        except (OSError, EOFError, brotli.error):  # BadGzipFile is an OSError
+            return False
+    return True
+
+
+def _build_dir(
+    files: Mapping[str, bytes], digests: Mapping[str, str], build_id: str, cache: Path
+) -> Path:
+    _private_dir(cache)
     final = cache / build_id
-    if all((final / relative).is_file() for relative in files):
+    if _matches(files, digests, final):
         return final
-    shutil.rmtree(final, ignore_errors=True)  # partly swept away, or from older code
-    cache.mkdir(parents=True, exist_ok=True)
+    if final.exists() or final.is_symlink():  # changed, partly swept away, or from older code
+        condemned = Path(tempfile.mkdtemp(prefix=f".{build_id}-old-", dir=cache))
+        os.rename(final, condemned / build_id)
+        shutil.rmtree(condemned)
     scratch = Path(tempfile.mkdtemp(prefix=f".{build_id}-", dir=cache))
     try:
         _write_build(files, scratch)
+        # mkdtemp makes it 0700; the cache directory's own mode decides who may read builds
+        # (nginx's group, say), so the build itself must not stand in the way.
+        scratch.chmod(0o755)
         os.rename(scratch, final)
     except OSError:
         if not final.is_dir():  # not just another process finishing first
@@ -91,14 +172,17 @@ def _build_dir(files: Mapping[str, bytes], build_id: str, cache: Path) -> Path:
 
 
 def build(source: Path, cache: Path) -> StaticBuild:
-    """Hash the files under ``source`` and make sure their build exists under ``cache``."""
+    """Hash the files under ``source`` and make sure their build exists under ``cache``.
+
+    Raises ``UnsafeCacheDir`` when ``cache`` belongs to another user or others may write to it.
+    """
     files = _read(source)
     digests = {name: _digest(data) for name, data in files.items()}
     build_id = hashlib.blake2b(
         repr(sorted(digests.items())).encode(), digest_size=BUILD_DIGEST_SIZE
     ).hexdigest()
     try:
-        root = _build_dir(files, build_id, cache)
+        root = _build_dir(files, digests, build_id, cache)
     except OSError as exc:
         log.warning("static files go uncompressed: cannot write %s: %s", cache, exc)
         root = source

@@ -1,8 +1,11 @@
 """Static files: content-hashed URLs cached for a year, gzip and brotli made once per build."""
 
 import gzip
+import os
+import pwd
 import re
 import shutil
+import stat
 from urllib.parse import urljoin
 
 import brotli
@@ -166,3 +169,50 @@ def test_a_compressed_form_swept_away_falls_back_to_the_file(app, content_dir, t
     )
     assert response.status_code == 200
     assert response.data == (STATIC / "css/site.css").read_bytes()
+
+
+def test_a_file_planted_in_a_reused_build_is_not_served(content_dir, tmp_path):
+    config = {"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path / "cache")}
+    build = create_app(config).extensions["insights.static"]
+    theme = build.root / "js/theme.js"
+    for path in (theme, theme.with_name("theme.js.gz"), theme.with_name("theme.js.br")):
+        path.write_bytes(b"planted")
+    (build.root / "js/extra.js").write_bytes(b"planted")
+    client = create_app(config).test_client()
+    genuine = (STATIC / "js/theme.js").read_bytes()
+    url = f"/static/{build.id}/js/theme.js"
+    for coding, decode in [
+        ("identity", bytes),
+        ("gzip", gzip.decompress),
+        ("br", brotli.decompress),
+    ]:
+        response = client.get(url, headers={"Accept-Encoding": coding})
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert decode(response.data) == genuine, coding
+    assert client.get(f"/static/{build.id}/js/extra.js").status_code == 404
+    assert not (build.root / "js/extra.js").exists()
+
+
+def test_a_new_cache_dir_is_private(content_dir, tmp_path):
+    cache = tmp_path / "new" / "cache"
+    create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o1777])
+def test_a_cache_dir_others_can_write_to_is_refused(content_dir, tmp_path, mode):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(mode)
+    with pytest.raises(static_assets.UnsafeCacheDir, match=f"{cache}: others can write to it"):
+        create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a directory away takes root")
+def test_a_cache_dir_owned_by_another_user_is_refused(content_dir, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    os.chown(cache, 65534, 65534)
+    owner = pwd.getpwuid(65534).pw_name
+    with pytest.raises(static_assets.UnsafeCacheDir, match=f"{cache}: it belongs to {owner}"):
+        create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
