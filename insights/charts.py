@@ -11,10 +11,13 @@ import math
 from html import escape
 from typing import Any
 
-import yaml
+from insights import bounded_yaml
+from insights.bounded_yaml import MAX_DEPTH, clip, short
 
 CHART_TYPES = ("bar", "line", "pie", "doughnut", "radar", "polarArea", "bubble", "scatter")
 MAX_POINTS = 5000
+MAX_CONFIG_CHARS = 262_144
+MAX_CONFIG_VALUES = 50_000  # every label, value, key and option counts
 MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 DASH = "\u2013"  # en dash: an empty cell, or a range
 
@@ -27,49 +30,66 @@ def _located(kind: str, line: int, column: int, message: str) -> ChartError:
     return ChartError(f"invalid {kind} at line {line}, column {column}: {message}")
 
 
+def _load(source: str) -> Any:
+    if len(source) > MAX_CONFIG_CHARS:
+        raise ChartError(
+            f"the config is {len(source):,} characters; at most {MAX_CONFIG_CHARS:,} are read"
+        )
+    if not source.lstrip().startswith("{"):
+        try:
+            return bounded_yaml.load(source, max_nodes=MAX_CONFIG_VALUES)
+        except bounded_yaml.YAMLDataError as exc:
+            raise ChartError(exc.described("invalid YAML")) from None
+    try:
+        return json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise _located("JSON", exc.lineno, exc.colno, exc.msg) from None
+    except RecursionError:
+        raise ChartError(f"invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # a number of more digits than Python converts
+        raise ChartError(f"invalid JSON: {short(str(exc))}") from None
+
+
 def parse_chart(source: str) -> dict[str, Any]:
     """The config in ``source``, checked to be one Chart.js can draw, or ``ChartError``."""
-    if source.lstrip().startswith("{"):
-        try:
-            config = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise _located("JSON", exc.lineno, exc.colno, exc.msg) from None
-    else:
-        try:
-            config = yaml.safe_load(source)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc)
-            if mark is None:
-                raise ChartError(f"invalid YAML: {problem}") from None
-            raise _located("YAML", mark.line + 1, mark.column + 1, problem) from None
+    config = _load(source)
     _check_plain_data(config)
     _check_config(config)
     return config
 
 
-def _check_plain_data(value: Any, path: str = "") -> None:
-    """Only what JSON can say, and numbers JavaScript holds exactly: YAML also reads dates,
-    and Python's integers have no size limit."""
-    where = f"'{path}'" if path else "the config"
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ChartError(f"{where} has the key {key!r}; keys must be text")
-            _check_plain_data(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_plain_data(item, f"{path}[{index}]")
-    elif isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) > MAX_SAFE_INTEGER:
-            digits = len(str(abs(value)))
-            raise ChartError(f"{where} is a {digits}-digit number, too large for a chart")
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ChartError(f"{where} is {value}, not a number")
-    elif not (isinstance(value, bool | str) or value is None):
-        kind = type(value).__name__
-        raise ChartError(f"{where} is a {kind} ({value}); put it in quotes to make it text")
+def _check_plain_data(config: Any) -> None:
+    """Only what JSON can say, numbers JavaScript holds exactly, and a bounded tree: YAML also
+    reads dates and sets, Python's integers have no size limit, and JSON has no depth limit."""
+    count = 0
+    stack: list[tuple[Any, str, int]] = [(config, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        where = f"'{path}'" if path else "the config"
+        count += 1
+        if count > MAX_CONFIG_VALUES:
+            raise ChartError(f"more than {MAX_CONFIG_VALUES:,} values; that is the limit")
+        if depth > MAX_DEPTH:
+            raise ChartError(f"{where} is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ChartError(f"{where} has the key {short(key)}; keys must be text")
+                stack.append((item, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_SAFE_INTEGER:
+                digits = int(value.bit_length() * math.log10(2)) + 1  # str() refuses huge ones
+                raise ChartError(f"{where} is a {digits}-digit number, too large for a chart")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise ChartError(f"{where} is {value}, not a number")
+        elif not (isinstance(value, bool | str) or value is None):
+            kind = type(value).__name__
+            raise ChartError(
+                f"{where} is a {kind} ({clip(str(value))}); put it in quotes to make it text"
+            )
 
 
 def _check_config(config: Any) -> None:
@@ -77,7 +97,7 @@ def _check_config(config: Any) -> None:
         raise ChartError("the config must be a mapping with 'type' and 'data'")
     if config.get("type") not in CHART_TYPES:
         raise ChartError(
-            f"'type' must be one of {', '.join(CHART_TYPES)}; got {config.get('type')!r}"
+            f"'type' must be one of {', '.join(CHART_TYPES)}; got {short(config.get('type'))}"
         )
     data = config.get("data")
     if not isinstance(data, dict):
@@ -85,6 +105,8 @@ def _check_config(config: Any) -> None:
     labels = data.get("labels", [])
     if not isinstance(labels, list) or not all(_is_label(label) for label in labels):
         raise ChartError("'data.labels' must be a list of texts or numbers")
+    if len(labels) > MAX_POINTS:
+        raise ChartError(f"{len(labels)} labels; at most {MAX_POINTS} are drawn")
     datasets = data.get("datasets")
     if not isinstance(datasets, list) or not datasets:
         raise ChartError("'data.datasets' must be a non-empty list")
@@ -97,7 +119,7 @@ def _check_config(config: Any) -> None:
             raise ChartError(f"'{where}.label' must be a text")
         for j, value in enumerate(dataset["data"]):
             if not _is_value(value):
-                raise ChartError(f"'{where}.data[{j}]' is {value!r}, not a number")
+                raise ChartError(f"'{where}.data[{j}]' is {short(value)}, not a number")
         points += len(dataset["data"])
     if points > MAX_POINTS:
         raise ChartError(f"{points} data points; at most {MAX_POINTS} are drawn")

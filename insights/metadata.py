@@ -7,9 +7,13 @@ or raises ``MetadataError`` with a message that names the field and what was wro
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import yaml
+
+from insights.bounded_yaml import short
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
@@ -46,26 +50,47 @@ def _text(name: str, value: Any, _tz: ZoneInfo) -> str:
     return text
 
 
+_YAML_TIMESTAMP = yaml.constructor.SafeConstructor.timestamp_regexp
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _parse_date(name: str, text: str) -> date:
+    """ISO 8601 as Python reads it, or YAML's looser timestamps (``2026-1-5 9:30:00 +2``)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if not _YAML_TIMESTAMP.match(text):
+        raise MetadataError(
+            f"'{name}' is not a date: {short(text)} (use 2026-01-31 or 2026-01-31T09:30:00+02:00)"
+        )
+    node = yaml.ScalarNode(_TIMESTAMP_TAG, text)
+    try:
+        return yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        raise MetadataError(f"'{name}': {text} is not a real date ({exc})") from None
+
+
 def _datetime(name: str, value: Any, tz: ZoneInfo) -> datetime:
+    if isinstance(value, str):
+        value = _parse_date(name, value.strip())
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise MetadataError(
-                f"'{name}' is not a date: {value!r} (use 2026-01-31 or 2026-01-31T09:30:00+02:00)"
-            ) from None
     else:
         raise MetadataError(f"'{name}' must be a date, not {type(value).__name__}")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    try:  # every page and feed shows it in UTC, or as a POSIX time
+        moment.astimezone(UTC).timestamp()
+    except (OverflowError, ValueError):
+        raise MetadataError(f"'{name}': {moment.isoformat()} is out of range") from None
+    return moment
 
 
 def _bool(name: str, value: Any, _tz: ZoneInfo) -> bool:
     if not isinstance(value, bool):
-        raise MetadataError(f"'{name}' must be true or false, not {value!r}")
+        raise MetadataError(f"'{name}' must be true or false, not {short(value)}")
     return value
 
 
@@ -80,7 +105,7 @@ def _tags(name: str, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
     for item in items:
         tag = _text(name, item, tz)
         if not tag_slug(tag):
-            raise MetadataError(f"tag {tag!r} has no letters or digits usable in a URL")
+            raise MetadataError(f"tag {short(tag)} has no letters or digits usable in a URL")
         tags.setdefault(tag_slug(tag), tag)
     return tuple(tags.values())
 
@@ -89,7 +114,7 @@ def _slug(name: str, value: Any, tz: ZoneInfo) -> str:
     slug = _text(name, value, tz)
     if len(slug) > MAX_SLUG_LENGTH or not SLUG_RE.match(slug):
         raise MetadataError(
-            f"'{name}' {slug!r} must be lower-case letters, digits and single hyphens "
+            f"'{name}' {short(slug)} must be lower-case letters, digits and single hyphens "
             f"(at most {MAX_SLUG_LENGTH} characters)"
         )
     return slug
@@ -100,7 +125,7 @@ def _uri(name: str, value: Any, tz: ZoneInfo) -> str:
     uri = _text(name, value, tz)
     if not URI_RE.match(uri):
         raise MetadataError(
-            f"'{name}' {uri!r} must be a URI without spaces, such as "
+            f"'{name}' {short(uri)} must be a URI without spaces, such as "
             "tag:example.org,2026-01-15:my-article or urn:uuid:…"
         )
     return uri

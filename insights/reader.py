@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from insights import bounded_yaml
 from insights.article import Article
 from insights.metadata import MetadataError, coerce, slugify
 
-_YAML = YAMLHandler()
+_YAML = YAMLHandler()  # only to find the front matter: the YAML is read with limits
+MAX_FRONT_MATTER_CHARS = 65_536
+MAX_FRONT_MATTER_VALUES = 2_000
 
 
 class ArticleError(ValueError):
@@ -25,13 +27,15 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
         raw_yaml, body = _YAML.split(text)
     except ValueError:
         raise ArticleError("front matter is not closed by a '---' line") from None
+    if len(raw_yaml) > MAX_FRONT_MATTER_CHARS:
+        raise ArticleError(
+            f"front matter is {len(raw_yaml):,} characters; at most "
+            f"{MAX_FRONT_MATTER_CHARS:,} are read"
+        )
     try:
-        meta = _YAML.load(raw_yaml)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ArticleError(f"broken YAML front matter{where}: {problem}") from None
+        meta = bounded_yaml.load(raw_yaml, max_nodes=MAX_FRONT_MATTER_VALUES)
+    except bounded_yaml.YAMLDataError as exc:
+        raise ArticleError(exc.described("broken YAML front matter")) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

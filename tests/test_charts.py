@@ -123,8 +123,12 @@ def test_odd_but_plain_options_still_give_a_chart_with_a_title(options):
     ("source", "message"),
     [
         (
-            "type: line\ndata: {datasets: [{data: [{x: 2024-01-01, y: 1}]}]}\n",
+            "type: line\ndata: {datasets: [{data: [{x: !!timestamp 2024-01-01, y: 1}]}]}\n",
             r"'data.datasets\[0\].data\[0\].x' is a date \(2024-01-01\); put it in quotes",
+        ),
+        (
+            "type: bar\ndata: {labels: !!set {a, b}, datasets: [{data: [1]}]}\n",
+            r"'data.labels' is a set \(.*\); put it in quotes",
         ),
         (
             '{"type": "bar", "data": {"datasets": [{"data": [1' + "0" * 400 + "]}]}}",
