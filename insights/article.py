@@ -46,4 +46,19 @@ class Problem:
     reason: str = field(compare=True)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{shown(self.path)}: {self.reason}"
+
+
+def shown(path: Path) -> str:
+    """``path`` for a log line or a terminal: as it is, or quoted with escapes when it holds
+    characters that could forge a line or break the output (a newline, bytes not UTF-8)."""
+    text = str(path)
+    if text.isprintable():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
+    return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+

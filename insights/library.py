@@ -16,7 +16,6 @@ while such a file does not parse, its last good version also stays rather than f
 import bisect
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections import Counter
@@ -29,6 +28,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from insights.article import Article, Problem
+from insights.bounded_yaml import clip
+from insights.content_files import Listed, NotAFile, list_articles, read_bytes
 from insights.reader import ArticleError, read_article
 
 log = logging.getLogger(__name__)
@@ -119,15 +120,6 @@ class Snapshot:
         return [a for a in self.visible(now, show_drafts) if tag_slug in a.tag_slugs]
 
 
-def _stat(entry: os.DirEntry[str]) -> tuple[str, os.stat_result] | None:
-    """(name, stat) of a listed file; None when it was deleted since the listing, which must
-    cost that one file, not the whole scan."""
-    try:
-        return entry.name, entry.stat()
-    except FileNotFoundError:
-        return None
-
-
 class Library:
     """The articles of one content directory; thread-safe, one per app."""
 
@@ -187,13 +179,7 @@ class Library:
 
     def _scan(self, quiet_seconds: float) -> Snapshot:
         try:
-            with os.scandir(self.content_dir) as listing:
-                found = [
-                    e
-                    for e in listing
-                    if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
-                ]
-            files = sorted(filter(None, map(_stat, found)))
+            files, odd_entries = list_articles(self.content_dir)
             dir_mtime = self.content_dir.stat().st_mtime
         except OSError as exc:
             problem = Problem(
@@ -202,11 +188,11 @@ class Library:
             self._log_new([problem])
             return Snapshot((), (problem,), datetime.fromtimestamp(0, UTC), "")
 
-        entries = {name: self._entry(name, st, quiet_seconds) for name, st in files}
+        entries = {listed.name: self._entry(listed, quiet_seconds) for listed in files}
         self._entries = {name: entry for name, entry in entries.items() if entry is not None}
 
         articles: dict[str, Article] = {}
-        problems: list[Problem] = []
+        problems: list[Problem] = list(odd_entries)
         for entry in self._entries.values():
             if entry.problem:
                 problems.append(entry.problem)
@@ -222,7 +208,7 @@ class Library:
                 articles[entry.article.slug] = entry.article
         self._log_new(problems)
 
-        newest = max([dir_mtime, *(st.st_mtime for _, st in files)])
+        newest = max([dir_mtime, *(listed.stat.st_mtime for listed in files)])
         digest = hashlib.blake2b(
             repr([(name, e.fingerprint) for name, e in self._entries.items()]).encode(),
             digest_size=12,
@@ -232,34 +218,38 @@ class Library:
             tuple(ordered), tuple(problems), datetime.fromtimestamp(int(newest), UTC), digest
         )
 
-    def _entry(self, name: str, stat: os.stat_result, quiet_seconds: float) -> _Entry | None:
+    def _entry(self, file: Listed, quiet_seconds: float) -> _Entry | None:
         """What the file holds now; None while it is caught mid-write and has no good past."""
+        stat = file.stat
         listed = (stat.st_mtime_ns, stat.st_size)
-        known = self._entries.get(name)
+        known = self._entries.get(file.name)
         if known and known.listed == listed and known.settled:
             return known
         if 0 <= time.time() - stat.st_mtime < quiet_seconds:
             return known  # perhaps still being written: look again on the next scan
-        path = self.content_dir / name
+        path = self.content_dir / file.name
         if stat.st_size > self.max_bytes:
             reason = f"{stat.st_size} bytes, larger than the limit of {self.max_bytes} bytes"
             return _Entry(listed, True, problem=Problem(path, reason))
         try:
-            with path.open("rb") as handle:
-                before = os.fstat(handle.fileno())
-                data = handle.read(self.max_bytes + 1)
-                after = os.fstat(handle.fileno())
+            before, data, after = read_bytes(file, self.max_bytes)
         except FileNotFoundError:
             return None  # deleted since the listing
+        except NotAFile as exc:
+            return _Entry(listed, True, problem=Problem(path, str(exc)))
         except OSError as exc:
-            return _Entry(listed, True, problem=Problem(path, f"cannot be read: {exc.strerror}"))
+            reason = f"cannot be read: {exc.strerror or exc}"
+            return _Entry(listed, True, problem=Problem(path, reason))
         now = (after.st_mtime_ns, after.st_size)
         settled = time.time() - after.st_mtime > SETTLE_SECONDS
         if now != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
             return known  # written to while being read: look again on the next scan
         try:
             article = read_article(path, data, author=self.author, tz=self.tz)
-        except ArticleError as exc:
+        except Exception as exc:  # whatever one file holds costs that file, never the site
+            if not isinstance(exc, ArticleError):
+                log.debug("reading %s failed", path, exc_info=True)
+                exc = ArticleError(f"cannot be read ({type(exc).__name__}: {clip(str(exc), 200)})")
             if not settled and known and known.article:
                 # Most likely caught between a truncate and a write: keep the last good version.
                 return _Entry(known.listed, False, article=known.article)

@@ -266,3 +266,83 @@ def test_a_file_deleted_between_listing_and_stat_costs_only_that_file(folder, mo
     snapshot = library(folder).snapshot()
     assert [a.slug for a in snapshot.articles] == ["stays"]
     assert snapshot.problems == ()
+
+
+def test_odd_entries_cost_themselves_and_never_empty_the_site(folder, tmp_path_factory, caplog):
+    write(folder, "stays", "Stays")
+    (folder / "loop.md").symlink_to("loop.md")
+    (folder / "dir.md").mkdir()
+    os.mkfifo(folder / "pipe.md")
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.md"
+    outside.write_text("---\ntitle: Secret\ndate: 2026-01-01\n---\nSecret.\n")
+    (folder / "secret.md").symlink_to(outside)
+    (folder / "forged\n[ERROR] fake line.md").write_text("x")
+    with caplog.at_level(logging.WARNING, logger="insights.library"):
+        lib = library(folder)
+        snapshot = lib.snapshot()
+    assert [a.slug for a in snapshot.articles] == ["stays"]
+    assert lib.fault() is None, "an odd entry is not the content directory failing"
+    assert sorted(p.path.name.split("\n")[0] for p in snapshot.problems) == [
+        "dir.md",
+        "forged",
+        "loop.md",
+        "pipe.md",
+        "secret.md",
+    ]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "\n[ERROR] fake line" not in logged, "a newline in a file name forges no log line"
+
+
+def test_a_file_the_server_cannot_read_costs_only_that_file(folder, monkeypatch):
+    # Tests run as root, which reads any file: make the operating system refuse one.
+    write(folder, "stays", "Stays")
+    locked = write(folder, "locked", "Locked")
+    real_open = os.open
+
+    def refusing_open(path, flags, *args):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    snapshot = library(folder).snapshot()
+    assert [a.slug for a in snapshot.articles] == ["stays"]
+    assert [str(p) for p in snapshot.problems] == [f"{locked}: cannot be read: Permission denied"]
+
+
+def test_any_fault_while_reading_one_file_becomes_that_files_problem(folder, monkeypatch):
+    write(folder, "stays", "Stays")
+    write(folder, "odd", "Odd")
+    from insights import library as library_module
+
+    real_read = library_module.read_article
+
+    def read(path, data, **kwargs):
+        if path.name == "odd.md":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_read(path, data, **kwargs)
+
+    monkeypatch.setattr(library_module, "read_article", read)
+    snapshot = library(folder).snapshot()
+    assert [a.slug for a in snapshot.articles] == ["stays"]
+    assert [p.reason for p in snapshot.problems] == [
+        "cannot be read (RecursionError: maximum recursion depth exceeded)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "reason"),
+    [
+        ("date: 2026-02-30\n", "'date': 2026-02-30 is not a real date"),
+        ("date: 2026-13-01\n", "'date': 2026-13-01 is not a real date"),
+        ("date: 2026-01-01 25:00:00\n", "'date': 2026-01-01 25:00:00 is not a real date"),
+        ("date: 9999-12-31T23:00:00-05:00\n", "is out of range"),
+        ("date: 2026-01-01\nsize: " + "9" * 5000 + "\n", "a value cannot be read (ValueError"),
+    ],
+)
+def test_impossible_values_cost_their_file_with_a_message(folder, front_matter, reason):
+    write(folder, "stays", "Stays")
+    (folder / "bad.md").write_text(f"---\ntitle: Bad\n{front_matter}---\nText.\n")
+    snapshot = library(folder).snapshot()
+    assert [a.slug for a in snapshot.articles] == ["stays"]
+    assert len(snapshot.problems) == 1 and reason in snapshot.problems[0].reason
