@@ -4,6 +4,8 @@ import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,7 @@ DEFAULTS: dict[str, object] = {
     "QUIET_SECONDS": 0.2,
     "PAGE_MAX_AGE": 60,
     "MAX_ARTICLE_BYTES": 2_097_152,
+    "RENDER_TIMEOUT": 3.0,
     "HSTS_SECONDS": 0,
     "FEED_SIZE": 20,
     "FEED_MAX_AGE": 300,
@@ -33,6 +36,24 @@ DEFAULTS: dict[str, object] = {
     "STATIC_CACHE_DIR": "",
 }
 
+
+# The range of every number setting: a value outside it stops the start, naming the variable,
+# instead of a site that starts and then fails on every page (0 per page, 0 words a minute).
+RANGES: dict[str, tuple[float, float]] = {
+    "PER_PAGE": (1, 1000),
+    "RESCAN_INTERVAL": (0, 3600),
+    "QUIET_SECONDS": (0, 60),
+    "PAGE_MAX_AGE": (0, 31_536_000),
+    "MAX_ARTICLE_BYTES": (1024, 67_108_864),
+    "HSTS_SECONDS": (0, 63_072_000),
+    "FEED_SIZE": (1, 1000),
+    "FEED_MAX_AGE": (0, 31_536_000),
+    "WORDS_PER_MINUTE": (50, 2000),
+    "CACHE_DEFAULT_TIMEOUT": (0, 31_536_000),
+    "CACHE_REDIS_TIMEOUT": (0.001, 60),
+    "RESPONSE_CACHE_BYTES": (0, 17_179_869_184),
+    "RENDER_TIMEOUT": (0.1, 600),
+}
 
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
@@ -63,7 +84,8 @@ def _number(value: Any) -> float:
 
 
 def typed(config: MutableMapping[str, Any]) -> None:
-    """Give each setting with a true/false or numeric default that type, in place.
+    """Give each setting with a true/false or numeric default that type, in place, and check
+    that each is in its range and that the time zone and site URL are usable.
 
     Environment variables arrive as text, or as whatever JSON they parse as: ``False``,
     ``no`` or ``"1"`` must not be taken as true, nor ``"10"`` be left a string.
@@ -78,9 +100,31 @@ def typed(config: MutableMapping[str, Any]) -> None:
         else:
             continue
         try:
-            config[key] = convert(config[key])
-        except (TypeError, ValueError):
+            value = config[key] = convert(config[key])
+        except (TypeError, ValueError, OverflowError):
             raise SettingError(f"INSIGHTS_{key} must be {kind}, not {config[key]!r}") from None
+        low, high = RANGES.get(key, (value, value))
+        if not low <= value <= high:  # a NaN fails this too
+            raise SettingError(
+                f"INSIGHTS_{key} must be between {low:g} and {high:g}, not {value!r}"
+            )
+    _check_words(config)
+
+
+def _check_words(config: Mapping[str, Any]) -> None:
+    try:
+        ZoneInfo(str(config["TIMEZONE"]))
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SettingError(
+            f"INSIGHTS_TIMEZONE must be a time zone name such as Europe/Paris, "
+            f"not {config['TIMEZONE']!r}"
+        ) from None
+    url = urlsplit(str(config["SITE_URL"]))
+    if config["SITE_URL"] and not (url.scheme in ("http", "https") and url.hostname):
+        raise SettingError(
+            f"INSIGHTS_SITE_URL must be empty or an absolute http(s) URL such as "
+            f"https://insights.example.org, not {config['SITE_URL']!r}"
+        )
 
 
 def cache_settings(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from insights.settings import DEFAULTS, SettingError
+from insights.settings import DEFAULTS, RANGES, SettingError
 
 
 def test_defaults_point_at_the_shipped_content():
@@ -61,3 +61,38 @@ def test_a_setting_of_the_wrong_kind_stops_the_start_with_its_name(
     monkeypatch.setenv(f"INSIGHTS_{name}", text)
     with pytest.raises(SettingError, match=re.escape(message)):
         create_app()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("PER_PAGE", "0", "INSIGHTS_PER_PAGE must be between 1 and 1000, not 0"),
+        ("WORDS_PER_MINUTE", "0", "INSIGHTS_WORDS_PER_MINUTE must be between 50 and 2000, not 0"),
+        ("FEED_SIZE", "-1", "INSIGHTS_FEED_SIZE must be between 1 and 1000, not -1"),
+        ("RESCAN_INTERVAL", "NaN", "INSIGHTS_RESCAN_INTERVAL must be between 0 and 3600, not nan"),
+        ("RESPONSE_CACHE_BYTES", "1e30", "INSIGHTS_RESPONSE_CACHE_BYTES must be between 0 and"),
+        ("PAGE_MAX_AGE", "Infinity", "INSIGHTS_PAGE_MAX_AGE must be a whole number, not inf"),
+        ("TIMEZONE", "Mars/Olympus", "INSIGHTS_TIMEZONE must be a time zone name"),
+        ("TIMEZONE", "../../etc/passwd", "INSIGHTS_TIMEZONE must be a time zone name"),
+        ("SITE_URL", "insights.example.org", "INSIGHTS_SITE_URL must be empty or an absolute"),
+        ("SITE_URL", "ftp://insights.example.org", "INSIGHTS_SITE_URL must be empty or an"),
+    ],
+)
+def test_a_setting_out_of_its_range_stops_the_start_with_its_name_value_and_range(
+    monkeypatch, name, text, message
+):
+    monkeypatch.setenv(f"INSIGHTS_{name}", text)
+    with pytest.raises(SettingError, match=re.escape(message)):
+        create_app()
+
+
+def test_every_number_setting_has_a_range_its_default_is_in():
+    numbers = {
+        key: value
+        for key, value in DEFAULTS.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    assert set(numbers) == set(RANGES)
+    for key, value in numbers.items():
+        low, high = RANGES[key]
+        assert low <= value <= high, key
