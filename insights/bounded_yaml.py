@@ -20,7 +20,8 @@ MAX_DEPTH = 64
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _short = reprlib.Repr()
-_short.maxstring = _short.maxother = 60
+_short.maxstring = _short.maxother = 40
+_short.maxlist = _short.maxdict = _short.maxtuple = _short.maxset = 3
 
 
 class YAMLDataError(ValueError):
@@ -45,7 +46,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 def short(value: Any) -> str:
     """``repr`` cut to a few dozen characters, for messages about values of any size."""
-    return _short.repr(value)
+    return clip(_short.repr(value), 80)
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -98,8 +99,11 @@ def load(text: str, *, max_nodes: int) -> Any:
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "cannot be parsed"
         raise YAMLDataError(problem, _where(exc.problem_mark)) from None
+    except yaml.reader.ReaderError as exc:
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YAMLDataError(f"the character U+{character:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise YAMLDataError(str(exc).strip() or "cannot be parsed") from None
+        raise YAMLDataError(" ".join(str(exc).split()) or "cannot be parsed") from None
     except RecursionError:
         raise YAMLDataError(f"nested more than {MAX_DEPTH} levels deep") from None
     except YAMLDataError:

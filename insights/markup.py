@@ -12,6 +12,7 @@ import markdown
 from pymdownx.slugs import slugify
 
 from insights.accessible_markup import AccessibleMarkup
+from insights.bounded_yaml import clip
 from insights.charts import ChartError, chart_html, error_box, parse_chart
 from insights.diagrams import DiagramError, diagram_html
 
@@ -130,5 +131,12 @@ def convert(text: str) -> tuple[str, str, RenderNotes]:
         md = _local.md = _new_markdown()
     md.reset()
     md.insights_notes = notes = RenderNotes()
-    html = md.convert(text)
+    try:
+        html = md.convert(text)
+    except Exception as exc:  # an extension that chokes on odd input costs this article only
+        log.exception("Markdown could not be converted")
+        _local.md = None  # its state is unknown now: the next article gets a fresh one
+        message = f"the article could not be converted ({type(exc).__name__}: {clip(str(exc))})"
+        notes.problems.append(message)
+        return error_box("Article not shown", message, text[:2000]), "", notes
     return html, getattr(md, "toc", ""), notes

@@ -1,3 +1,5 @@
+import markdown
+
 from insights.markup import convert
 
 
@@ -73,3 +75,21 @@ def test_a_heading_never_takes_the_id_of_a_chart():
     )
     assert html.count('id="chart-1"') == 1
     assert '<h2 id="chart-1-section">' in html
+
+
+def test_an_extension_that_raises_costs_only_that_article(monkeypatch):
+    real_convert = markdown.Markdown.convert
+
+    def choking(self, source):
+        if "BOOM" in source:
+            raise IndexError("list index out of range")
+        return real_convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", choking)
+    html, toc, notes = convert("BOOM <b>bold</b>")
+    assert notes.problems == [
+        "the article could not be converted (IndexError: list index out of range)"
+    ]
+    assert 'class="render-error"' in html and "&lt;b&gt;" in html and "<b>" not in html
+    assert toc == ""
+    assert convert("Fine *text*.")[0] == "<p>Fine <em>text</em>.</p>"

@@ -37,11 +37,28 @@ def test_dates_become_aware_datetimes_in_the_site_zone_unless_they_carry_an_offs
         ({"title": "A", "date": "2026-01-05", "tags": ["ok", "!!"]}, "tag '!!' has no letters"),
         ({"title": "A", "date": "2026-01-05", "slug": "Not A Slug"}, "'slug' 'Not A Slug' must"),
         ({"title": "A", "date": "2026-01-05", "slug": "a" * 121}, "at most 120 characters"),
+        ({"title": "A", "date": ["2026-01-05"]}, "'date' must be a date, not list"),
+        ({"title": "A", "date": 2026.5}, "'date' must be a date, not float"),
+        ({"title": {"en": "A"}, "date": "2026-01-05"}, "'title' must be text, not dict"),
+        ({"title": "A", "date": "2026-01-05", "author": [["B"]]}, "'author' must be text"),
+        ({"title": "A", "date": "2026-01-05", "tags": ["a", {"b": 1}]}, "'tags' must be text"),
+        ({"title": "A", "date": "2026-01-05", "summary": {"a": 1}}, "'summary' must be text"),
+        ({"title": "A", "date": "2026-01-05", "toc": [True]}, r"'toc' must be true or false"),
     ],
 )
 def test_each_bad_value_is_named(raw, message):
     with pytest.raises(MetadataError, match=message):
         coerce(raw, TZ)
+
+
+def test_messages_about_huge_values_stay_short():
+    with pytest.raises(MetadataError) as caught:
+        coerce({"title": "A", "date": "2026-01-05", "draft": ["x" * 100_000] * 1000}, TZ)
+    assert len(str(caught.value)) < 200
+
+
+def test_a_numeric_title_is_text():
+    assert coerce({"title": 3.5, "date": "2026-01-05"}, TZ)["title"] == "3.5"
 
 
 def test_tags_accept_a_list_or_comma_separated_text_and_drop_repeats():
