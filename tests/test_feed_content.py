@@ -1,5 +1,6 @@
 """Article HTML made feed-safe: absolute URLs, chart and diagram fallbacks, nothing executable."""
 
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from insights.feed_content import (
     CHART_LINK_TEXT,
     DIAGRAM_LINK_TEXT,
+    NOT_SHOWN_TEXT,
     absolute_srcset,
     feed_html,
 )
@@ -189,4 +191,60 @@ def test_text_and_attributes_keep_every_character() -> None:
 
 def test_loose_markup_is_kept_in_shape() -> None:
     html = "<p>one<br>two<br/>three</p></div><ul><li>a<li>b</ul><hr>"
-    assert feed_html(html, PAGE) == "<p>one<br>two<br>three</p><ul><li>a<li>b</ul><hr>"
+    assert feed_html(html, PAGE) == "<p>one<br>two<br>three</p><ul><li>a</li><li>b</li></ul><hr>"
+
+
+def test_comments_are_left_out_and_their_neighbours_kept() -> None:
+    assert feed_html("<p>a<!-- note -->b</p><!-- end -->c", PAGE) == "<p>ab</p>c"
+
+
+def test_text_after_a_diagram_stays_after_its_link() -> None:
+    html = feed_html('<div><pre class="mermaid">graph TD</pre>after</div>', PAGE)
+    assert html.index(DIAGRAM_LINK_TEXT) < html.index("after")
+
+
+def test_control_characters_and_links_that_are_no_urls_cost_nothing_else() -> None:
+    html = '<p>a\x01b <a href="http://[broken">x</a> <img src="ok.png"></p>'
+    outline = Outline(feed_html(html, PAGE))
+    assert outline.text == "ab x "
+    assert outline.attributes("a", "href") == ["http://[broken"]
+    assert outline.attributes("img", "src") == [PAGE + "ok.png"]
+
+
+def timed(html: str) -> tuple[str, float]:
+    feed_html.cache_clear()
+    start = time.perf_counter()
+    out = feed_html(html, PAGE)
+    return out, time.perf_counter() - start
+
+
+def test_deep_nesting_is_kept_up_to_the_parser_limit() -> None:
+    out, _ = timed("<div>" * 2000 + "deep text" + "</div>" * 2000 + "<p>after</p>")
+    assert out.count("<div>") == 2000 and out.endswith("</div><p>after</p>")
+    assert "deep text" in out
+
+
+def test_nesting_past_the_parser_limit_gives_a_link_at_once() -> None:
+    # 50,000 nested divs took 227 s when each end tag scanned the open elements.
+    out, seconds = timed("<div>" * 50_000 + "text" + "</div>" * 50_000)
+    assert seconds < 5  # a generous guard: it takes milliseconds
+    assert Outline(out).attributes("a", "href") == [PAGE]
+    assert NOT_SHOWN_TEXT in out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>" + '<a class="headerlink" href="#x">#</a>word ' * 50_000 + "</p>",
+        '<figure class="chart" id="chart-1">'
+        + "<details><summary>s</summary>cell </details>" * 50_000
+        + "</figure>",
+        '<figure class="chart">' * 1000 + "<details>" * 1000 + "x" + "</details>" * 1000,
+        "<div><script>x</script>" * 2000 + "y" + "</div>" * 2000,
+    ],
+    ids=["wide permalinks", "wide chart data", "nested charts", "deep scripts"],
+)
+def test_the_rewrite_is_linear_in_the_html(html: str) -> None:
+    out, seconds = timed(html)
+    assert seconds < 5  # a generous guard: each takes well under a second
+    assert not {"details", "summary", "script"} & set(Outline(out).tags())
