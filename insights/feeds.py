@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -119,7 +120,8 @@ def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenera
     generator.load_extension("dc", atom=False, rss=True)  # RSS <author> must be an email
     generator.id(feed.home_url)
     generator.title(feed.title)
-    generator.subtitle(feed.description)
+    # RSS's channel <description>, like an item's, is read as HTML; Atom's subtitle is text.
+    generator.subtitle(escape(feed.description, quote=False) if kind == "rss" else feed.description)
     generator.language(feed.language)
     generator.author(name=feed.author)
     home = {"href": feed.home_url, "rel": "alternate", "type": "text/html"}
@@ -139,7 +141,9 @@ def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenera
         for tag in item.tags:
             out.category(term=tag)
         if item.summary:
-            out.summary(item.summary)
+            out.summary(item.summary, type="text")
+            # RSS has no plain-text field for it: <description> is HTML, so the text is escaped.
+            out.description(escape(item.summary, quote=False))
         out.content(item.content_html, type="html")
     return generator
 

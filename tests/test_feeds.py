@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -445,10 +446,41 @@ def test_special_characters_round_trip_through_feedparser(
     special_article(write_article)
     entry = parsed(client, url).entries[0]
     assert entry.title == SPECIAL
-    assert entry.summary == SPECIAL_SUMMARY
+    assert as_text(entry.summary_detail) == SPECIAL_SUMMARY
     assert entry.author == SPECIAL_AUTHOR
     assert [tag.term for tag in entry.tags] == SPECIAL_TAGS
     assert "Fish &amp; Chips, 🚀 and 数据" in entry.content[0].value
+
+
+def as_text(detail: feedparser.FeedParserDict) -> str:
+    """What a reader shows of a text construct: HTML is decoded, plain text taken as it is."""
+    return unescape(detail.value) if detail.type == "text/html" else detail.value
+
+
+SCRIPT_SUMMARY = "A summary with <script>alert('summary')</script> in it & 5 &lt; 6"
+
+
+@pytest.mark.parametrize("url", SITE_FEEDS[:2])
+def test_plain_text_is_escaped_in_every_field_read_as_html(
+    client: FlaskClient, write_article: ArticleWriter, url: str
+) -> None:
+    write_article(
+        "script", f"title: Script\ndate: 2026-03-05\nsummary: {yaml_quoted(SCRIPT_SUMMARY)}\n"
+    )
+    entry = parsed(client, url).entries[0]
+    assert as_text(entry.summary_detail) == SCRIPT_SUMMARY
+    raw = client.get(url).get_data(as_text=True)
+    for element in ElementTree.fromstring(raw).iter():
+        if element.tag == "description":  # RSS's HTML field (Atom's summary is type="text")
+            assert "<script" not in (element.text or ""), "a reader would get a script element"
+
+
+def test_atom_says_which_text_fields_are_text_and_which_html(client: FlaskClient) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = xml(client, "/atom.xml").find("a:entry", ns)
+    assert entry.find("a:summary", ns).get("type") == "text"
+    assert entry.find("a:content", ns).get("type") == "html"
+    assert entry.find("a:title", ns).get("type") in (None, "text")  # Atom's default is text
 
 
 def test_special_characters_round_trip_through_json(
