@@ -2,9 +2,11 @@
 
 import hashlib
 from datetime import datetime
+from http import HTTPStatus
 
 from flask import Response, current_app, make_response, request
 
+from insights import preconditions
 from insights.response_cache import CACHEABLE
 
 
@@ -14,7 +16,8 @@ def conditional(
     mimetype: str = "text/html",
     max_age: int | None = None,
 ) -> Response:
-    """A 200 with ETag (a digest of the body) and Last-Modified, or a 304 when they match.
+    """A 200 with ETag (a digest of the body) and Last-Modified, or the 304 or 412 that the
+    request's conditions call for (``insights.preconditions``).
 
     It depends only on the URL and the content, so the response cache may keep it.
     """
@@ -27,4 +30,12 @@ def conditional(
         current_app.config["PAGE_MAX_AGE"] if max_age is None else max_age
     )
     request.environ[CACHEABLE] = True
-    return response.make_conditional(request)
+    verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
+    if verdict is HTTPStatus.NOT_MODIFIED:
+        response.status_code = verdict  # Werkzeug drops the body and the entity headers
+    elif verdict is HTTPStatus.PRECONDITION_FAILED:
+        failed = Response(status=verdict)  # an empty body, as the cache and static files send
+        failed.headers.update(preconditions.failed_headers([("ETag", response.headers["ETag"])]))
+        del failed.headers["Content-Type"]
+        return failed
+    return response

@@ -5,10 +5,10 @@ host, when the site's URL comes from it) and the content version the app reports
 every content file, plus how many scheduled articles have come due), so an edit, an addition or
 an article's date passing makes a new key and nothing needs invalidating. A hit is answered from
 memory: the stored status and headers (security headers included), the body in the best coding
-the client accepts, or a 304 by the same rules as the app. On a miss the app answers a plain GET;
-its response is kept only when the view marked it cacheable (``CACHEABLE`` in the environ) and it
-is a 200 that depends on nothing else in the request. Compressed bodies are made once, when an
-entry is stored.
+the client accepts, or a 304 or 412 by the same rules as the app (``preconditions``). On a miss
+the app answers a plain GET; its response is kept only when the view marked it cacheable
+(``CACHEABLE`` in the environ) and it is a 200 that depends on nothing else in the request.
+Compressed bodies are made once, when an entry is stored.
 
 The store is per process, a least-recently-used map bounded in bytes.
 """
@@ -17,11 +17,12 @@ import contextlib
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from cachetools import LRUCache
 
-from insights import variants
+from insights import preconditions, variants
 from insights.variants import Variant
 
 CACHEABLE = "insights.cacheable"  # environ key a view sets when its 200 may be stored
@@ -30,9 +31,15 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
 
 # Without them the app answers a plain GET (a 200 that can be stored); the cache then applies
-# them itself. If-Match and If-Unmodified-Since are rare enough to leave to the app.
-_STRIPPED = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
-_BYPASS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+# the conditions itself, to the coding it sends (each has its own ETag). Ranges are not served.
+_STRIPPED = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
 _ENTRY_OVERHEAD = 512  # bytes of headers and bookkeeping, roughly
 
 
@@ -95,7 +102,7 @@ class ResponseCache:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or _BYPASS[0] in environ or _BYPASS[1] in environ:
+        if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
         # No page reads the query string, so ?utm_source=… or a random one is the same page,
         # not a new entry to render and compress; the host counts only when URLs are built from it.
@@ -144,10 +151,15 @@ class ResponseCache:
     @staticmethod
     def _answer(entry: Entry, environ: dict, start_response: StartResponse) -> list[bytes]:
         variant = variants.select(entry.variants, environ.get("HTTP_ACCEPT_ENCODING", ""))
-        if variants.is_conditional(environ) and variants.not_modified(
-            environ, variant.etag, entry.last_modified
-        ):
+        verdict = preconditions.evaluate(environ, variant.etag, entry.last_modified)
+        if verdict is HTTPStatus.NOT_MODIFIED:
             start_response("304 NOT MODIFIED", variant.not_modified_headers)
+            return []
+        if verdict is HTTPStatus.PRECONDITION_FAILED:
+            start_response(
+                "412 PRECONDITION FAILED",
+                preconditions.failed_headers(variant.not_modified_headers),
+            )
             return []
         start_response(entry.status, variant.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [variant.payload]

@@ -38,7 +38,7 @@ from whitenoise import WhiteNoise
 from whitenoise.media_types import MediaTypes
 from whitenoise.responders import NOT_ALLOWED_RESPONSE, Response
 
-from insights import variants
+from insights import preconditions, variants
 from insights.response_cache import WSGIApp
 from insights.variants import Variant
 
@@ -200,10 +200,13 @@ class _Asset:
         if method not in ("GET", "HEAD"):
             return NOT_ALLOWED_RESPONSE
         variant = variants.select(self.variants, environ.get("HTTP_ACCEPT_ENCODING", ""))
-        if variants.is_conditional(environ) and variants.not_modified(
-            environ, variant.etag, self.last_modified
-        ):
-            return Response(HTTPStatus.NOT_MODIFIED, variant.not_modified_headers, None)
+        verdict = preconditions.evaluate(environ, variant.etag, self.last_modified)
+        if verdict is HTTPStatus.NOT_MODIFIED:
+            return Response(verdict, variant.not_modified_headers, None)
+        if verdict is HTTPStatus.PRECONDITION_FAILED:
+            return Response(
+                verdict, preconditions.failed_headers(variant.not_modified_headers), None
+            )
         if method == "HEAD":
             return Response(HTTPStatus.OK, variant.headers, None)
         try:

@@ -8,12 +8,11 @@ once when the set is made, never per request. Each variant has its own ETag (``"
 import gzip
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Generic, TypeVar
 
 import brotli
-from werkzeug.http import is_resource_modified, parse_accept_header, remove_entity_headers
+from werkzeug.http import parse_accept_header, remove_entity_headers
 
 P = TypeVar("P")
 
@@ -107,13 +106,3 @@ def select(variants: Mapping[str, Variant[P]], accept_encoding: str) -> Variant[
         if variant is not None:
             return variant
     return variants["identity"]
-
-
-def is_conditional(environ: Mapping[str, object]) -> bool:
-    return "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
-
-
-def not_modified(environ: dict, etag: str, last_modified: datetime | str | None) -> bool:
-    """Werkzeug's own rule, as Flask's ``make_conditional`` applies it: If-None-Match wins over
-    If-Modified-Since."""
-    return not is_resource_modified(environ, etag=etag, last_modified=last_modified)

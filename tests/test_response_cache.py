@@ -63,7 +63,13 @@ def conditions(etag: str, last_modified: str) -> list[dict[str, str]]:
         {"If-None-Match": etag, "If-Modified-Since": earlier},  # and here: 304
         {"If-Match": '"other"'},
         {"If-Match": etag},
+        {"If-Match": "*"},
+        {"If-Match": etag, "If-Unmodified-Since": earlier},
+        {"If-Match": '"other"', "If-None-Match": etag},
         {"If-Unmodified-Since": earlier},
+        {"If-Unmodified-Since": last_modified},
+        {"If-Unmodified-Since": "not a date"},
+        {"If-Unmodified-Since": earlier, "If-None-Match": etag},
         {"Range": "bytes=0-10"},
     ]
 
@@ -78,6 +84,35 @@ def test_hits_answer_exactly_like_the_app_including_conditional_requests(app, un
         for headers in conditions(etag, last_modified):
             expected = answer(plain, method, url, headers)
             assert answer(cached, method, url, headers) == expected, (method, headers)
+
+
+@pytest.mark.parametrize("cache_bytes", [64 * 1024 * 1024, 0])
+def test_failed_preconditions_answer_412_with_an_empty_body(content_dir, cache_bytes):
+    config = {"CONTENT_DIR": str(content_dir), "RESPONSE_CACHE_BYTES": cache_bytes}
+    client = create_app(config).test_client()
+    first = client.get(ARTICLE)
+    for headers in (
+        {"If-Match": '"nope"'},
+        {"If-Unmodified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"},
+    ):
+        for method in ("GET", "HEAD"):
+            failed = client.open(ARTICLE, method=method, headers=headers)
+            assert (failed.status_code, failed.data) == (412, b""), (method, headers)
+            assert failed.headers["Content-Length"] == "0"
+            assert "Cache-Control" not in failed.headers and "Content-Type" not in failed.headers
+            assert failed.headers["ETag"] == first.headers["ETag"]
+            assert failed.headers["X-Frame-Options"] == "DENY"
+    again = client.get(ARTICLE, headers={"If-Match": first.headers["ETag"]})
+    assert (again.status_code, again.data) == (200, first.data)
+
+
+def test_if_match_takes_the_etag_of_the_coding_it_was_given(app, client):
+    packed = client.get(ARTICLE, headers={"Accept-Encoding": "br"})
+    assert packed.headers["ETag"].endswith('-br"')
+    matched = {"Accept-Encoding": "br", "If-Match": packed.headers["ETag"]}
+    assert client.get(ARTICLE, headers=matched).status_code == 200
+    other = {"Accept-Encoding": "gzip", "If-Match": packed.headers["ETag"]}
+    assert client.get(ARTICLE, headers=other).status_code == 412
 
 
 def test_a_conditional_first_request_still_fills_the_cache(app, client):

@@ -216,3 +216,16 @@ def test_a_cache_dir_owned_by_another_user_is_refused(content_dir, tmp_path):
     owner = pwd.getpwuid(65534).pw_name
     with pytest.raises(static_assets.UnsafeCacheDir, match=f"{cache}: it belongs to {owner}"):
         create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+
+
+def test_failed_preconditions_on_a_static_file_answer_412_with_an_empty_body(app, client):
+    url = f"/static/{build_id(app)}/css/site.css"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    long_ago = "Mon, 01 Jan 1990 00:00:00 GMT"
+    for headers in ({"If-Match": '"nope"'}, {"If-Unmodified-Since": long_ago}):
+        failed = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        assert (failed.status_code, failed.data) == (412, b""), headers
+        assert "Cache-Control" not in failed.headers and failed.headers["Content-Length"] == "0"
+    matched = {"Accept-Encoding": "gzip", "If-Match": first.headers["ETag"]}
+    assert client.get(url, headers=matched).data == first.data
+    assert client.get(url, headers={"If-Match": first.headers["ETag"]}).status_code == 412
