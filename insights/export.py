@@ -50,7 +50,11 @@ def links(html: str, page: str, site_url: str) -> list[str]:
     site = urlsplit(site_url)
     found = []
     for link in parser.found:
-        target = urlsplit(urljoin(base, link))
+        try:
+            target = urlsplit(urljoin(base, link))
+        except ValueError:  # "http://[x": kept as written, for the export to report
+            found.append(link)
+            continue
         if (target.scheme, target.netloc) == (site.scheme, site.netloc):
             found.append(target.path + (f"?{target.query}" if target.query else ""))
     return found
@@ -83,26 +87,51 @@ def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -
         if url in seen:
             continue
         seen.add(url)
-        place = file_for(url)
-        if place is None:
-            report.problems.append(f"{url}: a file server cannot serve this URL; not written")
-            continue
-        response = client.get(url, base_url=base_url)
-        if response.status_code != 200:
-            report.problems.append(f"{url}: answered {response.status}")
-            continue
-        if "no-store" in response.headers.get("Cache-Control", ""):
-            continue  # answers that must never be kept, such as /healthz
-        body = response.get_data()
-        if response.mimetype == "text/html":
-            queue.extend(links(response.get_data(as_text=True), url, site_url))
-        _write(target / place, body)
-        report.written.append(url)
+        try:
+            if _export_one(client, url, target, base_url, site_url, queue):
+                report.written.append(url)
+        except _NotWritten as exc:
+            report.problems.append(f"{url}: {exc}")
     missing = client.get(MISSING, base_url=base_url)
     if missing.status_code != 404:
         report.problems.append(f"{MISSING}: answered {missing.status}, not the 404 page")
     _write(target / MISSING.lstrip("/"), missing.get_data())
     return report
+
+
+class _NotWritten(Exception):
+    """One URL could not be exported; the message says why."""
+
+
+def _export_one(
+    client: Client, url: str, target: Path, base_url: str, site_url: str, queue: deque[str]
+) -> bool:
+    """Fetch ``url``, write it, queue the links of a page; False when it is rightly left out."""
+    try:
+        urlsplit(url)
+    except ValueError as exc:  # "http://[x", kept as written by ``links``
+        raise _NotWritten(f"cannot be read as a URL: {exc}") from None
+    place = file_for(url)
+    if place is None:
+        raise _NotWritten("a file server cannot serve this URL; not written")
+    response = client.get(url, base_url=base_url)
+    if response.status_code != 200:
+        raise _NotWritten(f"answered {response.status}")
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return False  # answers that must never be kept, such as /healthz
+    body = response.get_data()
+    if response.mimetype == "text/html":
+        queue.extend(links(response.get_data(as_text=True), url, site_url))
+    try:
+        _write(target / place, body)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        # /a and /a/ both answered: one path of a file server cannot be a file and a directory.
+        raise _NotWritten(
+            f"not written: {place} is also a directory or a file of the export"
+        ) from None
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise _NotWritten(f"not written: {exc}") from None
+    return True
 
 
 def _write(path: Path, body: bytes) -> None:

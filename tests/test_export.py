@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from insights.export import file_for, links
-from tests.conftest import SITE_URL
+from tests.conftest import ROOT, SITE_URL
 from tests.pages import text
 from tests.servers import _wait_for, free_port
 
@@ -130,6 +130,11 @@ def test_export_needs_the_site_url(app, tmp_path):
     assert result.exit_code != 0 and "INSIGHTS_SITE_URL" in result.output
 
 
+def test_a_link_that_is_no_url_is_kept_as_written_to_be_reported():
+    html = '<a href="http://[oops/">x</a> <a href="/tags/">y</a> <a href="https://a.example/">z</a>'
+    assert links(html, "/", SITE_URL) == ["http://[oops/", "/tags/"]
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [("/", "index.html"), ("/insights/page/3/", "insights/page/3/index.html"),
@@ -138,3 +143,31 @@ def test_export_needs_the_site_url(app, tmp_path):
 )  # fmt: skip
 def test_where_each_url_is_written(url, expected):
     assert (str(file_for(url)) if file_for(url) else None) == expected
+
+
+def test_odd_links_are_each_one_reported_line(app, write_article, tmp_path):
+    write_article(
+        "odd",
+        "title: Odd links\ndate: 2025-01-01\n",
+        "[a](/static/css/site.css) [b](/static/css/site.css/) [c](/tags/ai//)\n"
+        "[d](/nul%00/) [e](/%2e%2e/%2e%2e/etc/) [f](/insights/?page=2) [g](/" + "x" * 300 + "/)\n",
+    )
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = result.stdout.splitlines()
+    expected = [
+        "/static/css/site.css/: not written: static/css/site.css/index.html is also",
+        "/tags/ai//: answered 3",  # a redirect, which a file server cannot give
+        "/nul%00/: ",
+        "/%2e%2e/%2e%2e/etc/: a file server cannot serve this URL",
+        "/insights/?page=2: a file server cannot serve this URL",
+        f"/{'x' * 300}/: ",
+    ]
+    for start in expected:
+        assert sum(line.startswith(start) for line in lines) == 1, (start, lines)
+    assert len(lines) == len(expected), lines
+    assert (target / "static/css/site.css").read_bytes() == (
+        ROOT / "static/css/site.css"
+    ).read_bytes()
+    assert (target / "insights/odd/index.html").is_file()
