@@ -261,3 +261,12 @@ def test_tags_in_any_script_have_their_own_pages(client, write_article):
     ]
     links = [a["href"] for a in soup(client.get("/insights/ru/")).select(".article-head .tags a")]
     assert links == ["/tags/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/", "/tags/c-sharp/"]
+
+
+def test_an_article_of_charts_only_never_says_zero_words(client, write_article):
+    chart = "```chart\ntype: bar\ndata: {labels: [a], datasets: [{data: [1]}]}\n```\n"
+    write_article("charts", "title: Charts\ndate: 2026-01-01\n", chart + "\n" + chart)
+    write_article("one", "title: One\ndate: 2026-01-01\n", "Hello.\n")
+    meta = text(soup(client.get("/insights/charts/")).select_one(".article-head .meta"))
+    assert "0 words" not in meta and meta.endswith("2 charts · 1 min")
+    assert text(soup(client.get("/insights/one/")).select_one(".meta")).endswith("1 word · 1 min")
