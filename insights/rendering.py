@@ -1,19 +1,30 @@
-"""Rendered articles, cached through flask-caching under a key that changes with the file."""
+"""Rendered articles, cached through flask-caching under a key that changes with the file.
+
+Markdown is rendered in a child process under a time budget (``INSIGHTS_RENDER_TIMEOUT``):
+Python-Markdown is quadratic on some inputs, and an article past its budget is shown as an
+error box instead of holding a worker. A worker renders each article version once at a time;
+requests that want it meanwhile wait for that render.
+"""
 
 import hashlib
 import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_caching import Cache
 
-from insights import accessible_markup, charts, diagrams, markup, text
+from insights import accessible_markup, charts, diagrams, markup, text, time_budget
 from insights.article import Article
+from insights.charts import error_box
 from insights.markup import convert
+from insights.settings import DEFAULTS
 from insights.text import text_facts
 
 log = logging.getLogger(__name__)
@@ -46,14 +57,50 @@ class Rendered:
     charts: int
     diagrams: int
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # faults in blocks that are drawn all the same
+
+
+def rendered_markdown(body: str) -> Rendered:
+    """The rendering of an article's Markdown ``body``, here and with no time limit."""
+    html, toc, notes = convert(body)
+    words, first_paragraph = text_facts(html)
+    return Rendered(
+        html,
+        toc,
+        words,
+        first_paragraph,
+        notes.charts,
+        notes.diagrams,
+        tuple(notes.problems),
+        tuple(notes.warnings),
+    )
+
+
+_children = time_budget.ChildPool(preload=[__name__])
+
+
+def _budget() -> float:
+    config = current_app.config if has_app_context() else DEFAULTS
+    return float(config["RENDER_TIMEOUT"])
+
+
+def _not_rendered(article: Article, reason: str) -> Rendered:
+    html = error_box("Article not shown", reason, article.body)
+    return Rendered(html, "", 0, "", 0, 0, (reason,))
 
 
 def render_uncached(article: Article) -> Rendered:
-    html, toc, notes = convert(article.body)
-    words, first_paragraph = text_facts(html)
-    return Rendered(
-        html, toc, words, first_paragraph, notes.charts, notes.diagrams, tuple(notes.problems)
-    )
+    """The article rendered afresh in a child process, or an error box when it could not be:
+    past the budget, the child is killed and the box names the limit."""
+    seconds = _budget()
+    try:
+        return _children.run(seconds, rendered_markdown, article.body)
+    except time_budget.OverBudget:
+        reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
+    except time_budget.ChildDied as exc:
+        reason = f"rendering stopped: {exc}"
+    log.warning("%s: %s", article.path.name, reason)
+    return _not_rendered(article, reason)
 
 
 def cache_key(article: Article) -> str:
@@ -97,6 +144,45 @@ class _CacheHealth:
 _health = _CacheHealth()
 
 
+class _SingleFlight:
+    """Runs one call per key at a time; callers that come while it runs wait for its result."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, Future[Rendered]] = {}
+
+    def run(self, key: str, work: Callable[[], Rendered]) -> Rendered:
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = Future()
+        if running is not None:
+            return running.result()
+        try:
+            result = work()
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        else:
+            mine.set_result(result)
+            return result
+        finally:
+            with self._lock:
+                del self._running[key]
+
+
+_flights = _SingleFlight()
+
+
+def _render_and_store(key: str, article: Article) -> Rendered:
+    rendered = render_uncached(article)
+    try:
+        cache.set(key, rendered)
+    except Exception as exc:
+        _health.failed(f"{article.path.name} not stored", exc)
+    return rendered
+
+
 def render(article: Article) -> Rendered:
     """The article's rendering, from the cache when this version of its file was rendered before.
 
@@ -107,13 +193,8 @@ def render(article: Article) -> Rendered:
         found = cache.get(key)
     except Exception as exc:  # any backend fault: the cache is an optimisation only
         _health.failed(f"rendering {article.path.name} locally", exc)
-        return render_uncached(article)
+        return _flights.run(key, lambda: render_uncached(article))
     _health.worked()
     if isinstance(found, Rendered):
         return found
-    rendered = render_uncached(article)
-    try:
-        cache.set(key, rendered)
-    except Exception as exc:
-        _health.failed(f"{article.path.name} not stored", exc)
-    return rendered
+    return _flights.run(key, lambda: _render_and_store(key, article))

@@ -1,8 +1,19 @@
 import logging
+import os
+import threading
+import time
 from dataclasses import replace
+from pathlib import Path
 
 from insights import rendering
-from insights.rendering import RENDER_VERSION, cache, cache_key, render
+from insights.rendering import (
+    RENDER_VERSION,
+    cache,
+    cache_key,
+    render,
+    render_uncached,
+    rendered_markdown,
+)
 
 
 def reference(app):
@@ -73,3 +84,119 @@ def test_the_cache_coming_back_is_logged_once(app, monkeypatch, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert len(messages) == 2
     assert messages[1].startswith("cache available again after ")
+
+
+def test_concurrent_requests_for_one_version_cost_one_render(app, monkeypatch):
+    calls = []
+    started, release = threading.Event(), threading.Event()
+    real = rendering.render_uncached
+
+    def slow(article):
+        calls.append(article)
+        started.set()
+        release.wait(10)
+        return real(article)
+
+    monkeypatch.setattr(rendering, "render_uncached", slow)
+    article = reference(app)
+    results = []
+
+    def ask():
+        with app.app_context():
+            results.append(render(article))
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    assert started.wait(10)
+    time.sleep(0.2)  # the other fifteen are waiting by now
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(calls) == 1
+    assert len(results) == 16 and all(r is results[0] for r in results)
+
+
+def test_a_failing_render_fails_every_waiting_caller_and_the_next_one_renders_again(
+    app, monkeypatch
+):
+    def broken(article):
+        time.sleep(0.2)
+        raise RuntimeError("renderer fault")
+
+    monkeypatch.setattr(rendering, "render_uncached", broken)
+    article = reference(app)
+    errors = []
+
+    def ask():
+        with app.app_context():
+            try:
+                render(article)
+            except RuntimeError as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(errors) == 4
+    monkeypatch.undo()
+    with app.app_context():
+        assert "Open-Source AI Model Adoption" in render(article).html
+
+
+def descendants() -> dict[int, int]:
+    """pid -> CPU ticks used so far, of every process below this one (forkserver children too)."""
+    parents, ticks = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in mine}
+        grew = not below <= mine
+        mine |= below
+    return {pid: ticks[pid] for pid in mine - {os.getpid()}}
+
+
+def test_an_article_over_its_budget_is_killed_and_shown_as_an_error_box(app, caplog):
+    article = replace(reference(app), body="[" * 30_000, version="slow")  # minutes of work
+    app.config["RENDER_TIMEOUT"] = 0.5
+    start = time.monotonic()
+    with app.app_context():
+        rendered = render(article)
+        assert cache.get(cache_key(article)) == rendered  # the budget is paid once
+    assert time.monotonic() - start < 5
+    limit = "rendering took longer than the 0.5 s limit (INSIGHTS_RENDER_TIMEOUT)"
+    assert rendered.problems == (limit,)
+    assert 'class="render-error"' in rendered.html and limit in rendered.html
+    assert rendered.words == 0 and rendered.first_paragraph == ""
+    assert f"{article.path.name}: {limit}" in caplog.text
+    # Nothing goes on working on it: no process below this one uses the CPU any more.
+    before = descendants()
+    time.sleep(1)
+    after = descendants()
+    busy = {pid: after[pid] - before.get(pid, 0) for pid in after}
+    assert sum(busy.values()) < 20, busy  # ticks of 10 ms: a lingering render would use 100
+
+
+def test_check_reports_an_article_over_its_budget(app):
+    article = replace(reference(app), body="[a](" * 20_000)
+    app.config["RENDER_TIMEOUT"] = 0.3
+    with app.app_context():
+        assert render_uncached(article).problems == (
+            "rendering took longer than the 0.3 s limit (INSIGHTS_RENDER_TIMEOUT)",
+        )
+
+
+def test_a_fast_article_renders_the_same_in_its_child_as_here(app):
+    article = reference(app)
+    with app.app_context():
+        assert render_uncached(article) == rendered_markdown(article.body)
