@@ -50,3 +50,27 @@ def test_every_worker_shows_an_edit_within_a_second(tmp_path):
 
         os.remove(page)
         wait_until(url, lambda status, body: status == 404)
+
+
+def test_a_server_that_boots_with_broken_files_serves_the_rest(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "bad-date.md").write_text("---\ntitle: Bad\ndate: 2026-02-30\n---\nText.\n")
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
+    (content / "laughs.md").write_text(f"---\ntitle: L\ndate: 2026-01-01\n{laughs}---\nText.\n")
+    (content / "loop.md").symlink_to("loop.md")
+    os.mkfifo(content / "pipe.md")
+    log = tmp_path / "gunicorn.log"
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2, log=log) as base:
+        assert every_worker_sees(f"{base}/healthz", lambda status, body: status == 200)
+        for path in ["/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml"]:
+            assert every_worker_sees(base + path, lambda status, body: status == 200), path
+        article = f"{base}/insights/why-open-source-ai-models-are-winning-in-2026/"
+        assert every_worker_sees(article, lambda status, body: status == 200)
+    logged = log.read_text()
+    assert "bad-date.md: 'date': 2026-02-30 is not a real date" in logged
+    assert "laughs.md: broken YAML front matter" in logged
+    assert "Traceback" not in logged
