@@ -143,3 +143,64 @@ def test_odd_but_plain_options_still_give_a_chart_with_a_title(options):
 def test_values_json_cannot_hold_are_named(source, message):
     with pytest.raises(ChartError, match=message):
         parse_chart(source)
+
+
+LAUGHS = "h0: &h0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+    f"h{i}: &h{i} [" + ", ".join([f"*h{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "type: bar\ndata: {labels: [a], datasets: [{data: [1]}]}\noptions:\n"
+            + "".join("  " + line + "\n" for line in LAUGHS.splitlines())
+            + "  x: *h8\n",
+            "an alias of a list or mapping",
+        ),
+        (
+            "type: bar\ndata: {labels: [a], datasets: [{data: [1]}]}\noptions: "
+            + "{a: " * 80
+            + "1"
+            + "}" * 80,
+            "nested more than 64 levels deep",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1]}]}, "options": '
+            + '{"a": ' * 100_000
+            + "1"
+            + "}" * 100_000
+            + "}",
+            "the config is 700,068 characters; at most 262,144 are read",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1]}]}, "options": '
+            + "[" * 5000
+            + "]" * 5000
+            + "}",
+            "nested more than 64 levels deep",
+        ),
+        (
+            '{"type": "bar", "data": {"labels": ['
+            + ",".join(["1"] * 6000)
+            + '], "datasets": [{"data": [1]}]}}',
+            "6000 labels; at most 5000 are drawn",
+        ),
+        (
+            '{"type": "bar", "data": {"datasets": [{"data": [1]}]}, "options": {"x": ['
+            + ",".join(["0"] * 60_000)
+            + "]}}",
+            "more than 50,000 values; that is the limit",
+        ),
+        ('{"type": "bar", "data": {"datasets": [{"data": [' + "9" * 5000 + "]}]}}", "invalid JSON"),
+    ],
+)
+def test_configs_that_would_grow_without_bound_are_refused_naming_the_limit(source, message):
+    with pytest.raises(ChartError, match=re.escape(message)):
+        parse_chart(source)
+
+
+def test_a_yaml_date_in_a_chart_is_a_text_label():
+    config = parse_chart("type: line\ndata: {labels: [2026-01-01], datasets: [{data: [1]}]}\n")
+    assert config["data"]["labels"] == ["2026-01-01"]
