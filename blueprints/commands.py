@@ -1,26 +1,45 @@
 """Command-line tools for the author: ``flask --app app check`` and ``flask --app app export``."""
 
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Blueprint, Flask, current_app
 
-from insights.checks import find_problems
+from insights.checks import find_problems, problem_line
 from insights.export import ExportError, export
 from insights.sitemap import places
 
 bp = Blueprint("commands", __name__, cli_group=None)
 
 
+@contextmanager
+def _silenced(name: str) -> Iterator[None]:
+    """No log lines from logger ``name`` and its children while the block runs."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 @bp.cli.command("check")
 def check() -> None:
     """Print every problem in the content directory; exit 1 when there is any."""
-    snapshot = current_app.extensions["insights.library"].snapshot(force=True)
-    problems = find_problems(snapshot)
+    library = current_app.extensions["insights.library"]
+    # Each problem is printed once, below: the log lines the library and the renderer write
+    # about the same faults (a skipped file, a render that failed) would say it twice.
+    with _silenced("insights"):
+        snapshot = library.snapshot(force=True)
+        problems = find_problems(snapshot)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(problem_line(problem, library.content_dir))
     count = len(problems)
     click.echo(f"{len(snapshot.articles)} articles, {count} problem{'s' * (count != 1)}", err=True)
     sys.exit(1 if problems else 0)

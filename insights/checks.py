@@ -1,6 +1,9 @@
-"""Everything wrong with the content: files that were skipped and blocks that cannot be drawn."""
+"""Everything wrong with the content: files that were skipped, blocks that cannot be drawn and
+mistakes in blocks that are drawn all the same (a misspelt chart key, a chart with no labels)."""
 
-from insights.article import Problem
+from pathlib import Path
+
+from insights.article import Problem, shown
 from insights.library import Snapshot
 from insights.rendering import render_uncached
 
@@ -8,7 +11,17 @@ from insights.rendering import render_uncached
 def find_problems(snapshot: Snapshot) -> list[Problem]:
     problems = list(snapshot.problems)
     for article in snapshot.articles:
-        problems.extend(
-            Problem(article.path, reason) for reason in render_uncached(article).problems
-        )
+        rendered = render_uncached(article)
+        problems += [
+            Problem(article.path, reason) for reason in (*rendered.problems, *rendered.warnings)
+        ]
     return sorted(problems)
+
+
+def problem_line(problem: Problem, content_dir: Path) -> str:
+    """``problem`` as ``check`` prints it: its file named relative to the content directory,
+    which the author knows (the content directory itself keeps its full name)."""
+    path = problem.path
+    if path != content_dir and path.is_relative_to(content_dir):
+        path = path.relative_to(content_dir)
+    return f"{shown(path)}: {problem.reason}"

@@ -13,6 +13,7 @@ from pymdownx.slugs import slugify
 
 from insights.accessible_markup import AccessibleMarkup
 from insights.bounded_yaml import clip
+from insights.chart_lint import lint_chart
 from insights.charts import ChartError, chart_html, error_box, parse_chart
 from insights.diagrams import DiagramError, diagram_html
 
@@ -26,6 +27,7 @@ class RenderNotes:
     blocks: Counter[str] = field(default_factory=Counter)  # fenced blocks seen, by kind
     drawn: Counter[str] = field(default_factory=Counter)  # of those, the usable ones
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # faults in blocks that are still drawn
 
     @property
     def charts(self) -> int:
@@ -39,8 +41,9 @@ class RenderNotes:
 Fence = Callable[..., str]
 
 
-def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
-    """A SuperFences formatter: ``build(source, number)``, or an error box naming the fault."""
+def _fence(kind: str, build: Callable[[str, int], tuple[str, list[str]]]) -> Fence:
+    """A SuperFences formatter: the HTML of ``build(source, number)`` (whose warnings go to the
+    notes), or an error box naming the fault."""
 
     def format_block(
         source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
@@ -49,7 +52,7 @@ def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
         notes.blocks[kind] += 1
         number = notes.blocks[kind]
         try:
-            html = build(source, number)
+            html, warnings = build(source, number)
         except (ChartError, DiagramError) as exc:
             message = f"{kind} {number}: {exc}"
         except Exception as exc:  # SuperFences would drop the block silently: say so instead
@@ -57,6 +60,7 @@ def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
             message = f"{kind} {number}: could not be drawn ({type(exc).__name__}: {exc})"
         else:
             notes.drawn[kind] += 1
+            notes.warnings += [f"{kind} {number}: {warning}" for warning in warnings]
             return html
         notes.problems.append(message)
         return error_box(f"{kind.capitalize()} not shown", message, source)
@@ -64,8 +68,13 @@ def _fence(kind: str, build: Callable[[str, int], str]) -> Fence:
     return format_block
 
 
-_chart_fence = _fence("chart", lambda source, number: chart_html(parse_chart(source), number))
-_mermaid_fence = _fence("diagram", lambda source, number: diagram_html(source))
+def _chart(source: str, number: int) -> tuple[str, list[str]]:
+    config = parse_chart(source)
+    return chart_html(config, number), lint_chart(config)
+
+
+_chart_fence = _fence("chart", _chart)
+_mermaid_fence = _fence("diagram", lambda source, number: (diagram_html(source), []))
 
 
 _slug = slugify(case="lower")

@@ -1,4 +1,11 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
 from app import create_app
+from tests.conftest import ROOT
 
 
 def run_check(app):
@@ -27,7 +34,7 @@ def test_check_prints_each_problem_with_its_file_and_exits_non_zero(app, write_a
     result = run_check(app)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert [line.split(": ", 1)[0].rsplit("/", 1)[1] for line in lines] == [
+    assert [line.split(": ", 1)[0] for line in lines] == [
         "a-broken.md",
         "b-no-date.md",
         "c-not-utf8.md",
@@ -51,3 +58,61 @@ def test_check_reports_a_missing_content_directory(tmp_path):
     result = run_check(create_app({"CONTENT_DIR": str(tmp_path / "missing")}))
     assert result.exit_code == 1
     assert "content directory cannot be read: No such file or directory" in result.stdout
+
+
+# One file of each kind of mistake an author makes, and one good article.
+BAD_KINDS = {
+    "broken-yaml": "---\ntitle: [oops\n---\nx\n",
+    "bad-date": "---\ntitle: Bad date\ndate: 2026-02-30\n---\nx\n",
+    "chart-typo": "---\ntitle: Typo\ndate: 2026-01-01\n---\n```chart\ntype: bar\ndata:\n"
+    "  lables: [a, b]\n  datasets:\n    - data: [1, 2]\n```\n",
+    "chart-empty": "---\ntitle: Empty\ndate: 2026-01-01\n---\n```chart\n"
+    '{"type": "line", "data": {"labels": ["a"], "datasets": []}}\n```\n',
+    "diagram-typo": "---\ntitle: Flow\ndate: 2026-01-01\n---\n```mermaid\nflowchat LR\n"
+    "  A --> B\n```\n",
+    "good": "---\ntitle: Good\ndate: 2026-01-01\n---\nFine.\n",
+}
+BAD_KINDS_LINES = [
+    "bad-date.md: 'date': 2026-02-30 is not a real date (day is out of range for month)",
+    "broken-yaml.md: broken YAML front matter at line 3, column 1: did not find expected ',' "
+    "or ']'",
+    "chart-empty.md: chart 1: 'data.datasets' must be a non-empty list",
+    "chart-typo.md: chart 1: unknown key 'lables' in data; did you mean 'labels'?",
+    "diagram-typo.md: diagram 1: unknown diagram type 'flowchat'; did you mean 'flowchart'?",
+]
+
+
+@pytest.fixture
+def bad_kinds(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for name, text in BAD_KINDS.items():
+        (folder / f"{name}.md").write_text(text)
+    return folder
+
+
+def test_check_prints_one_line_per_mistake_an_author_makes(bad_kinds):
+    result = run_check(create_app({"CONTENT_DIR": str(bad_kinds), "RESCAN_INTERVAL": 0}))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == BAD_KINDS_LINES
+    assert result.stderr == "4 articles, 5 problems\n"
+
+
+def _flask_check(content_dir):
+    env = {**os.environ, "INSIGHTS_CONTENT_DIR": str(content_dir)}
+    command = [sys.executable, "-m", "flask", "--app", "app", "check"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_flask_check_run_as_an_author_runs_it(bad_kinds):
+    """Each problem once: the log lines about the skipped files would repeat two of them."""
+    result = _flask_check(bad_kinds)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == BAD_KINDS_LINES
+    assert result.stderr == "4 articles, 5 problems\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_flask_check_passes_on_the_shipped_content():
+    result = _flask_check(ROOT / "content")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "3 articles, 0 problems\n")

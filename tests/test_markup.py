@@ -93,3 +93,16 @@ def test_an_extension_that_raises_costs_only_that_article(monkeypatch):
     assert 'class="render-error"' in html and "&lt;b&gt;" in html and "<b>" not in html
     assert toc == ""
     assert convert("Fine *text*.")[0] == "<p>Fine <em>text</em>.</p>"
+
+
+def test_a_chart_with_a_mistake_is_drawn_and_the_mistake_noted():
+    html, _, notes = convert(
+        "```chart\ntype: bar\ndata: {lables: [a], datasets: [{data: [1]}]}\n```\n\n"
+        "```mermaid\nflowchat LR\n  A-->B\n```\n"
+    )
+    assert '<figure class="chart" id="chart-1">' in html and notes.charts == 1
+    assert notes.warnings == ["chart 1: unknown key 'lables' in data; did you mean 'labels'?"]
+    assert notes.problems == [
+        "diagram 1: unknown diagram type 'flowchat'; did you mean 'flowchart'?"
+    ]
+    assert html.count('class="render-error"') == 1 and notes.diagrams == 0
