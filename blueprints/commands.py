@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, current_app
 
+from blueprints.feeds import sitemap_files
 from insights.checks import find_problems, problem_line
 from insights.export import ExportError, export
 from insights.sitemap import places
@@ -49,10 +50,14 @@ def published_paths(app: Flask) -> list[str]:
     """Every URL of the public site: each GET route, filled with every public tag or article
     slug it takes, the numbered list pages, and every static file under its hashed URL."""
     snapshot, now = app.extensions["insights.library"].snapshot(force=True), datetime.now(UTC)
+    view = snapshot.view(now)
+    with app.test_request_context():  # how the sitemap is cut depends on its URLs' length
+        sitemaps = len(sitemap_files(snapshot, now))
     fillings = {
         frozenset(): [{}],
-        frozenset({"tag"}): [{"tag": tag} for tag in snapshot.tags(now)],
-        frozenset({"slug"}): [{"slug": article.slug} for article in snapshot.visible(now)],
+        frozenset({"tag"}): [{"tag": tag} for tag in view.tags],
+        frozenset({"slug"}): [{"slug": article.slug} for article in view.articles],
+        frozenset({"part"}): [{"part": n} for n in range(1, sitemaps + 1) if sitemaps > 1],
     }
     paths = []
     for rule in app.url_map.iter_rules():
@@ -60,9 +65,7 @@ def published_paths(app: Flask) -> list[str]:
         if "GET" in (rule.methods or ()) and rule.endpoint != "static":
             paths += [rule.build(values)[1] for values in fillings.get(needed, [])]
     urls = app.url_map.bind("localhost")
-    paths += [
-        urls.build(p.endpoint, p.values) for p in places(snapshot, now, app.config["PER_PAGE"])
-    ]
+    paths += [urls.build(p.endpoint, p.values) for p in places(view, app.config["PER_PAGE"])]
     build = app.extensions["insights.static"]
     paths += [urls.build("static", {"filename": build.url_path(name)}) for name in build.digests]
     return list(dict.fromkeys(paths))

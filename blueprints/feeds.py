@@ -3,16 +3,17 @@
 All of them are public: drafts and scheduled articles stay out even when SHOW_DRAFTS is on.
 """
 
+import functools
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app
 
 from blueprints.responses import conditional
-from blueprints.templating import absolute_url
+from blueprints.templating import absolute_url, site_url
 from insights.feeds import FORMATS, channel, entry
-from insights.library import Snapshot
-from insights.listing import card
-from insights.sitemap import places, robots_txt, sitemap_xml
+from insights.library import Snapshot, View
+from insights.listing import card, page_number
+from insights.sitemap import Urlset, places, robots_txt, sitemap_index, urlsets
 
 bp = Blueprint("feeds", __name__)
 # (endpoint, format) of each feed, for the templates' <link rel="alternate"> tags and links.
@@ -27,14 +28,15 @@ def _snapshot() -> Snapshot:
 def _feed(kind: str, tag: str | None) -> Response:
     config = current_app.config
     snapshot, now = _snapshot(), datetime.now(UTC)
-    tag_name = None
+    view, tag_name = snapshot.view(now), None
     if tag is None:
-        articles, home = snapshot.visible(now), absolute_url("site.index")
+        articles, home = view.articles, absolute_url("site.index")
     else:
-        tag_name = snapshot.tags(now).get(tag, (None, 0))[0]
-        if tag_name is None:
+        found = view.tags.get(tag)
+        if found is None:
             abort(404)
-        articles, home = snapshot.tagged(tag, now), absolute_url("site.tag", tag=tag)
+        articles, tag_name = found.articles, found.name
+        home = absolute_url("site.tag", tag=tag)
     words_per_minute = int(config["WORDS_PER_MINUTE"])
     entries = [
         entry(card(article, words_per_minute), absolute_url("site.article", slug=article.slug))
@@ -70,12 +72,43 @@ def json(tag: str | None) -> Response:
     return _feed("json", tag)
 
 
+@functools.lru_cache(maxsize=2)
+def _urlsets(view: View, root: str, per_page: int) -> tuple[Urlset, ...]:
+    # Keyed by the site URL that absolute_url() builds from, so another host never gets ours.
+    found = places(view, per_page)
+    return tuple(urlsets((absolute_url(p.endpoint, **p.values), p.lastmod) for p in found))
+
+
+def sitemap_files(snapshot: Snapshot, now: datetime) -> tuple[Urlset, ...]:
+    """The public site's urlsets, built once per content state; needs a request context.
+
+    One file is /sitemap.xml itself; more are /sitemap-1.xml, /sitemap-2.xml and so on.
+    """
+    view = snapshot.view(now)
+    return _urlsets(view, site_url(), int(current_app.config["PER_PAGE"]))
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     snapshot, now = _snapshot(), datetime.now(UTC)
-    found = places(snapshot, now, int(current_app.config["PER_PAGE"]))
-    body = sitemap_xml((absolute_url(p.endpoint, **p.values), p.lastmod) for p in found)
+    files = sitemap_files(snapshot, now)
+    if len(files) == 1:
+        body = files[0].body
+    else:
+        body = sitemap_index(
+            (absolute_url("feeds.sitemap_part", part=number), urlset.lastmod)
+            for number, urlset in enumerate(files, 1)
+        )
     return conditional(body, snapshot.changed(now), "application/xml")
+
+
+@bp.get("/sitemap-<part>.xml")
+def sitemap_part(part: str) -> Response:
+    snapshot, now = _snapshot(), datetime.now(UTC)
+    files, number = sitemap_files(snapshot, now), page_number(part)  # page_number: no "01"
+    if len(files) == 1 or number is None or number > len(files):
+        abort(404)
+    return conditional(files[number - 1].body, snapshot.changed(now), "application/xml")
 
 
 @bp.get("/robots.txt")

@@ -1,5 +1,6 @@
 """The reader-facing pages: article list, tag pages and article pages."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template
@@ -8,7 +9,7 @@ from blueprints.responses import conditional
 from blueprints.security import allow_inline_styles
 from blueprints.templating import page_url
 from insights.article import Article
-from insights.library import Library, Snapshot
+from insights.library import Library, View
 from insights.listing import Card, Page, card, page_number, paginate
 
 bp = Blueprint("site", __name__)
@@ -18,8 +19,12 @@ def _library() -> Library:
     return current_app.extensions["insights.library"]
 
 
-def _view() -> tuple[Snapshot, datetime, bool]:
-    return _library().snapshot(), datetime.now(UTC), bool(current_app.config["SHOW_DRAFTS"])
+def _view() -> tuple[View, datetime, datetime]:
+    """What this request may show, the time it is shown at, and when what visitors see last
+    changed (for ``Last-Modified``)."""
+    snapshot, now = _library().snapshot(), datetime.now(UTC)
+    drafts = bool(current_app.config["SHOW_DRAFTS"])
+    return snapshot.view(now, drafts), now, snapshot.changed(now)
 
 
 def _requested_page(raw: str | None) -> int:
@@ -32,7 +37,7 @@ def _requested_page(raw: str | None) -> int:
     return number
 
 
-def _cards(articles: list[Article], number: int) -> tuple[Page[Article], list[Card]]:
+def _cards(articles: Sequence[Article], number: int) -> tuple[Page[Article], list[Card]]:
     config = current_app.config
     page = paginate(articles, number, int(config["PER_PAGE"]))
     if page is None:
@@ -44,38 +49,38 @@ def _cards(articles: list[Article], number: int) -> tuple[Page[Article], list[Ca
 @bp.get("/insights/")
 @bp.get("/insights/page/<page>/")
 def index(page: str | None = None) -> Response:
-    snapshot, now, drafts = _view()
-    page, cards = _cards(snapshot.visible(now, drafts), _requested_page(page))
+    view, _, changed = _view()
+    page, cards = _cards(view.articles, _requested_page(page))
     html = render_template("index.html", page=page, cards=cards)
-    return conditional(html, snapshot.changed(now))
+    return conditional(html, changed)
 
 
 @bp.get("/tags/")
 def tags() -> Response:
-    snapshot, now, drafts = _view()
-    html = render_template("tags.html", tags=snapshot.tags(now, drafts))
-    return conditional(html, snapshot.changed(now))
+    view, _, changed = _view()
+    html = render_template("tags.html", tags=view.tags)
+    return conditional(html, changed)
 
 
 @bp.get("/tags/<tag>/")
 @bp.get("/tags/<tag>/page/<page>/")
 def tag(tag: str, page: str | None = None) -> Response:
-    snapshot, now, drafts = _view()
-    name = snapshot.tags(now, drafts).get(tag, (None, 0))[0]
-    if name is None:
+    view, _, changed = _view()
+    found = view.tags.get(tag)
+    if found is None:
         abort(404)
-    page, cards = _cards(snapshot.tagged(tag, now, drafts), _requested_page(page))
-    html = render_template("tag.html", tag=tag, tag_name=name, page=page, cards=cards)
-    return conditional(html, snapshot.changed(now))
+    page, cards = _cards(found.articles, _requested_page(page))
+    html = render_template("tag.html", tag=tag, tag_name=found.name, page=page, cards=cards)
+    return conditional(html, changed)
 
 
 @bp.get("/insights/<slug>/")
 def article(slug: str) -> Response:
-    snapshot, now, drafts = _view()
-    found = snapshot.get(slug, now, drafts)
+    view, now, changed = _view()
+    found = view.get(slug)
     if found is None:
         abort(404)
-    older, newer = snapshot.neighbours(found, now, drafts)
+    older, newer = view.neighbours(found)
     entry = card(found, int(current_app.config["WORDS_PER_MINUTE"]))
     if entry.rendered.diagrams:
         allow_inline_styles()
@@ -86,4 +91,4 @@ def article(slug: str) -> Response:
         newer=newer,
         now=now,
     )
-    return conditional(html, snapshot.changed(now))
+    return conditional(html, changed)

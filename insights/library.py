@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -60,11 +60,32 @@ class Snapshot:
     version: str  # digest of every file's name and content (size and mtime for a file not
     # read): the same in every worker
 
-    def visible(self, now: datetime, show_drafts: bool = False) -> list[Article]:
-        """Articles a visitor may see now, newest first."""
-        if show_drafts:
-            return list(self.articles)
-        return [article for article in self.articles if article.is_public(now)]
+    # show_drafts -> (due count, view): rebuilt only when a scheduled article comes out
+    _views: dict[bool, tuple[int, "View"]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _building: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def view(self, now: datetime, show_drafts: bool = False) -> "View":
+        """What a visitor may see at ``now`` (every article with ``show_drafts``), indexed.
+
+        Built once per content state and shared by every request in it: a page costs lookups,
+        not a walk over the articles.
+        """
+        due = 0 if show_drafts else self.state(now.timestamp())[1]
+        built = self._views.get(show_drafts)
+        if built is None or built[0] != due:
+            with self._building:  # the requests that arrive together after an edit build it once
+                built = self._views.get(show_drafts)
+                if built is None or built[0] != due:
+                    shown = self.articles if show_drafts else self._public(now)
+                    built = self._views[show_drafts] = (due, View(shown))
+        return built[1]
+
+    def _public(self, now: datetime) -> tuple[Article, ...]:
+        return tuple(article for article in self.articles if article.is_public(now))
 
     @cached_property
     def _due_times(self) -> tuple[float, ...]:  # POSIX times: compared faster than datetimes
@@ -78,46 +99,73 @@ class Snapshot:
     def changed(self, now: datetime) -> datetime:
         """When what visitors see last changed, for ``Last-Modified``: a file written or deleted,
         or a scheduled article coming out, which changes no file."""
-        due = next((a.date for a in self.articles if a.is_public(now)), self.last_modified)
+        public = self.view(now).articles
+        due = public[0].date if public else self.last_modified
         return max(self.last_modified, due).astimezone(UTC).replace(microsecond=0)
 
-    @cached_property
-    def _by_slug(self) -> dict[str, Article]:
-        return {article.slug: article for article in self.articles}
-
     def get(self, slug: str, now: datetime, show_drafts: bool = False) -> Article | None:
-        article = self._by_slug.get(slug)
-        if article is None or not (show_drafts or article.is_public(now)):
-            return None
-        return article
+        return self.view(now, show_drafts).get(slug)
 
-    def neighbours(
-        self, article: Article, now: datetime, show_drafts: bool = False
-    ) -> tuple[Article | None, Article | None]:
-        """(older, newer) than ``article`` among the visible ones."""
-        visible = self.visible(now, show_drafts)
-        index = next(i for i, other in enumerate(visible) if other.slug == article.slug)
-        older = visible[index + 1] if index + 1 < len(visible) else None
-        newer = visible[index - 1] if index > 0 else None
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag as visitors see it."""
+
+    name: str  # the spelling most of its articles use; on a tie, the one the oldest used
+    articles: tuple[Article, ...]  # newest first
+    modified: datetime  # the newest change among its articles: when its pages last changed
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+class View:
+    """The visible articles of one content state, newest first, with the indexes pages need."""
+
+    def __init__(self, articles: tuple[Article, ...]) -> None:
+        self.articles = articles
+        self.modified = max((article.modified for article in articles), default=None)
+        self._position = {article.slug: n for n, article in enumerate(articles)}
+        self.tags = _tag_index(articles)  # slug -> Tag, sorted by name
+
+    def get(self, slug: str) -> Article | None:
+        position = self._position.get(slug)
+        return None if position is None else self.articles[position]
+
+    def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
+        """(older, newer) than ``article``, which must be visible."""
+        position = self._position[article.slug]
+        older = self.articles[position + 1] if position + 1 < len(self.articles) else None
+        newer = self.articles[position - 1] if position else None
         return older, newer
 
-    def tags(self, now: datetime, show_drafts: bool = False) -> dict[str, tuple[str, int]]:
-        """Tag slug -> (name, number of visible articles), sorted by name.
 
-        The name is the spelling most articles use; on a tie, the one the oldest article used.
-        """
-        spellings: dict[str, Counter[str]] = {}
-        for article in reversed(self.visible(now, show_drafts)):
-            for tag_slug, name in article.tag_slugs.items():
-                spellings.setdefault(tag_slug, Counter())[name] += 1
-        tags = {
-            tag_slug: (counts.most_common(1)[0][0], counts.total())
-            for tag_slug, counts in spellings.items()
-        }
-        return dict(sorted(tags.items(), key=lambda item: item[1][0].casefold()))
+def _tag_index(articles: tuple[Article, ...]) -> dict[str, Tag]:
+    spellings: dict[str, Counter[str]] = {}
+    tagged: dict[str, list[Article]] = {}
+    for article in reversed(articles):  # oldest first, so its spelling wins a tie
+        for tag_slug, name in article.tag_slugs.items():
+            spellings.setdefault(tag_slug, Counter())[name] += 1
+            tagged.setdefault(tag_slug, []).append(article)
+    tags = {
+        tag_slug: Tag(
+            spellings[tag_slug].most_common(1)[0][0],
+            tuple(reversed(found)),
+            max(article.modified for article in found),
+        )
+        for tag_slug, found in tagged.items()
+    }
+    return dict(sorted(tags.items(), key=lambda item: item[1].name.casefold()))
 
-    def tagged(self, tag_slug: str, now: datetime, show_drafts: bool = False) -> list[Article]:
-        return [a for a in self.visible(now, show_drafts) if tag_slug in a.tag_slugs]
+
+def _differs(scanned: Snapshot, current: Snapshot) -> bool:
+    """Whether a scan found anything new. The same version means the same articles."""
+    return (scanned.version, scanned.last_modified, scanned.problems) != (
+        current.version,
+        current.last_modified,
+        current.problems,
+    )
 
 
 class Library:
@@ -173,7 +221,9 @@ class Library:
         if force or time.monotonic() >= self._next_scan:
             with self._lock:
                 if force or time.monotonic() >= self._next_scan:
-                    self._snapshot = self._scan(0.0 if force else self.quiet_seconds)
+                    scanned = self._scan(0.0 if force else self.quiet_seconds)
+                    if _differs(scanned, self._snapshot):  # else keep the views built for it
+                        self._snapshot = scanned
                     self._next_scan = time.monotonic() + self.rescan_interval
         return self._snapshot
 

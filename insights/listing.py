@@ -1,6 +1,7 @@
 """What list pages show of an article, and how lists are cut into pages."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -52,10 +53,15 @@ def page_number(raw: str | None) -> int | None:
     return int(raw) if _PAGE_RE.fullmatch(raw) else None
 
 
-def paginate(items: list[T], number: int, per_page: int) -> Page[T] | None:
+def page_count(items: int, per_page: int) -> int:
+    """How many pages a list of ``items`` takes: at least one, even for an empty list."""
+    return max(1, -(-items // per_page))
+
+
+def paginate(items: Sequence[T], number: int, per_page: int) -> Page[T] | None:
     """Page ``number`` of ``items``; None past the last page (page 1 of nothing exists)."""
-    count = max(1, -(-len(items) // per_page))
+    count = page_count(len(items), per_page)
     if number > count:
         return None
     start = (number - 1) * per_page
-    return Page(items[start : start + per_page], number, count)
+    return Page(list(items[start : start + per_page]), number, count)

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from insights.library import Library
+from insights import library as library_module
+from insights.article import Article
+from insights.library import Library, View
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -46,7 +48,7 @@ def test_articles_are_listed_newest_first(folder):
     write(folder, "old", "Old", "2025-01-01")
     write(folder, "new", "New", "2026-02-01")
     write(folder, "mid", "Mid", "2025-06-01")
-    assert [a.slug for a in library(folder).snapshot().visible(NOW)] == ["new", "mid", "old"]
+    assert [a.slug for a in library(folder).snapshot().view(NOW).articles] == ["new", "mid", "old"]
 
 
 def test_an_edit_an_addition_and_a_deletion_show_on_the_next_snapshot(folder):
@@ -114,10 +116,10 @@ def test_drafts_and_scheduled_articles_are_hidden_until_shown_or_due(folder):
     write(folder, "draft", "Draft", extra="draft: true\n")
     write(folder, "later", "Later", "2026-07-01")
     snapshot = library(folder).snapshot()
-    assert snapshot.visible(NOW) == []
+    assert snapshot.view(NOW).articles == ()
     assert snapshot.get("later", NOW) is None
     assert snapshot.get("later", NOW + timedelta(days=31)).title == "Later"
-    assert {a.slug for a in snapshot.visible(NOW, show_drafts=True)} == {"draft", "later"}
+    assert {a.slug for a in snapshot.view(NOW, show_drafts=True).articles} == {"draft", "later"}
 
 
 def test_bad_files_are_skipped_and_logged_once_each_with_their_name(folder, caplog):
@@ -165,12 +167,14 @@ def test_neighbours_and_tags(folder):
     write(folder, "one", "One", "2026-01-01", "tags: [AI, Data]\n")
     write(folder, "two", "Two", "2026-02-01", "tags: [ai]\n")
     write(folder, "three", "Three", "2026-03-01")
-    snapshot = library(folder).snapshot()
-    two = snapshot.get("two", NOW)
-    older, newer = snapshot.neighbours(two, NOW)
+    view = library(folder).snapshot().view(NOW)
+    older, newer = view.neighbours(view.get("two"))
     assert (older.slug, newer.slug) == ("one", "three")
-    assert snapshot.tags(NOW) == {"ai": ("AI", 2), "data": ("Data", 1)}
-    assert [a.slug for a in snapshot.tagged("ai", NOW)] == ["two", "one"]
+    assert {slug: (tag.name, tag.count) for slug, tag in view.tags.items()} == {
+        "ai": ("AI", 2),
+        "data": ("Data", 1),
+    }
+    assert [a.slug for a in view.tags["ai"].articles] == ["two", "one"]
 
 
 def test_the_version_follows_file_names_and_contents_not_timestamps(folder):
@@ -346,3 +350,76 @@ def test_impossible_values_cost_their_file_with_a_message(folder, front_matter, 
     snapshot = library(folder).snapshot()
     assert [a.slug for a in snapshot.articles] == ["stays"]
     assert len(snapshot.problems) == 1 and reason in snapshot.problems[0].reason
+
+
+@pytest.fixture
+def builds(monkeypatch) -> list[View]:
+    """Every View the library builds, in order."""
+    built: list[View] = []
+
+    class Counted(View):
+        def __init__(self, articles) -> None:
+            super().__init__(articles)
+            built.append(self)
+
+    monkeypatch.setattr(library_module, "View", Counted)
+    return built
+
+
+def test_a_view_is_built_once_per_content_state(folder, builds):
+    write(folder, "old", "Old", "2026-01-01")
+    write(folder, "later", "Later", "2026-07-01")
+    lib = library(folder)
+    first = lib.snapshot().view(NOW)
+    assert lib.snapshot().view(NOW + timedelta(days=1)) is first  # nothing came due
+    assert [a.slug for a in first.articles] == ["old"]
+    assert len(builds) == 1
+    preview = lib.snapshot().view(NOW, show_drafts=True)
+    assert [a.slug for a in preview.articles] == ["later", "old"]
+    assert lib.snapshot().view(NOW, show_drafts=True) is preview
+    due = lib.snapshot().view(NOW + timedelta(days=31))  # "later" came out: a new state
+    assert [a.slug for a in due.articles] == ["later", "old"]
+    assert len(builds) == 3
+    write(folder, "old", "Old, edited", "2026-01-01")
+    assert lib.snapshot().view(NOW).get("old").title == "Old, edited"
+    assert len(builds) == 4
+
+
+def test_a_rescan_that_finds_nothing_new_keeps_the_snapshot_and_its_views(folder, builds):
+    age(write(folder, "a", "A"))
+    lib = library(folder)
+    snapshot = lib.snapshot()
+    snapshot.view(NOW)
+    assert lib.snapshot(force=True) is snapshot
+    lib.snapshot().view(NOW)
+    assert len(builds) == 1
+    write(folder, "b", "B")
+    assert lib.snapshot() is not snapshot
+
+
+def test_lookups_in_a_built_view_walk_no_article(folder, monkeypatch):
+    for n in range(5):
+        write(folder, f"a{n}", f"A{n}", f"2026-01-0{n + 1}", "tags: [AI]\n")
+    snapshot = library(folder).snapshot()
+    view = snapshot.view(NOW)
+    calls = []
+    real = Article.is_public
+    monkeypatch.setattr(Article, "is_public", lambda self, now: calls.append(1) or real(self, now))
+    assert snapshot.view(NOW) is view
+    assert snapshot.get("nope", NOW) is None and view.tags.get("nope") is None
+    assert snapshot.get("a2", NOW).title == "A2"
+    assert snapshot.changed(NOW) >= datetime(2026, 1, 5, tzinfo=UTC)
+    assert calls == []
+
+
+def test_each_tag_knows_its_articles_its_name_and_its_last_change(folder):
+    write(folder, "one", "One", "2026-01-01", "tags: [data, AI]\n")
+    write(folder, "two", "Two", "2026-02-01", "tags: [Data]\nupdated: 2026-05-01\n")
+    write(folder, "three", "Three", "2026-03-01", "tags: [ai]\n")
+    write(folder, "draft", "Draft", "2026-04-01", "tags: [AI, Zen]\ndraft: true\n")
+    tags = library(folder).snapshot().view(NOW).tags
+    assert list(tags) == ["ai", "data"]  # sorted by name; the draft's own tag is not there
+    assert tags["data"].name == "data"  # a tie: the oldest article's spelling
+    assert [a.slug for a in tags["ai"].articles] == ["three", "one"]
+    assert tags["ai"].modified == datetime(2026, 3, 1, tzinfo=UTC)
+    assert tags["data"].modified == datetime(2026, 5, 1, tzinfo=UTC)  # its update, not its date

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from insights.article import Article
 from tests.conftest import REFERENCE_SLUG, SITE_URL
 from tests.pages import asset, soup, text
 
@@ -270,3 +271,15 @@ def test_an_article_of_charts_only_never_says_zero_words(client, write_article):
     meta = text(soup(client.get("/insights/charts/")).select_one(".article-head .meta"))
     assert "0 words" not in meta and meta.endswith("2 charts · 1 min")
     assert text(soup(client.get("/insights/one/")).select_one(".meta")).endswith("1 word · 1 min")
+
+
+def test_unknown_tags_and_pages_404_without_walking_the_articles(client, monkeypatch):
+    assert client.get("/tags/ai/").status_code == 200  # the content state's view is built
+    calls = []
+    real = Article.is_public
+    monkeypatch.setattr(Article, "is_public", lambda self, now: calls.append(1) or real(self, now))
+    for path in ("/tags/nope/", "/tags/nope/feed.xml", "/tags/ai/page/999/", "/insights/page/9/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(REFERENCE).status_code == 200
+    assert client.get("/tags/ai/").status_code == 200
+    assert calls == []

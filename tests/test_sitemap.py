@@ -6,9 +6,13 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from blueprints.commands import published_paths
+from insights import sitemap
+from insights.article import Article
 from tests.conftest import INSTANT, REFERENCE_SLUG, SITE_URL, ArticleWriter
 from tests.unpublished import preview_with_unpublished
 
@@ -120,3 +124,66 @@ def test_robots_txt_points_to_the_sitemap(content_dir: Path, site_url: str, site
     lines = response.get_data(as_text=True).splitlines()
     assert lines[:2] == ["User-agent: *", "Allow: /"]
     assert f"Sitemap: {sitemap}" in lines
+
+
+def urls_of(body: bytes) -> list[str]:
+    return [loc.text or "" for loc in ElementTree.fromstring(body).iter(f"{{{NS['sm']}}}loc")]
+
+
+def test_a_site_beyond_one_files_limit_gets_a_sitemap_index(
+    client: FlaskClient, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = set(entries(client))  # 11 URLs, one file
+    assert client.get("/sitemap-1.xml").status_code == 404  # /sitemap.xml is that file
+    monkeypatch.setattr(sitemap, "MAX_URLS", 4)
+    write_article("new", "title: New\ndate: 2026-05-01\n")  # a new content state: 12 URLs
+    index = client.get("/sitemap.xml")
+    root = ElementTree.fromstring(index.data)
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+    parts = urls_of(index.data)
+    assert parts == [f"{SITE_URL}/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert root[0].findtext("sm:lastmod", namespaces=NS) == "2026-05-01T00:00:00+00:00"
+    listed = []
+    for part in parts:
+        response = client.get(urlsplit(part).path)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
+        assert ElementTree.fromstring(response.data).tag == f"{{{NS['sm']}}}urlset"
+        assert len(urls_of(response.data)) <= 4
+        listed += urls_of(response.data)
+    assert sorted(listed) == sorted(whole | {f"{SITE_URL}/insights/new/"})
+    for missing in ("/sitemap-4.xml", "/sitemap-0.xml", "/sitemap-01.xml", "/sitemap-x.xml"):
+        assert client.get(missing).status_code == 404, missing
+
+
+def test_no_sitemap_file_passes_the_byte_limit(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sitemap, "MAX_BYTES", 700)
+    parts = urls_of(client.get("/sitemap.xml").data)
+    assert len(parts) > 2
+    for part in parts:
+        body = client.get(urlsplit(part).path).data
+        assert len(body) <= 700 and urls_of(body)
+
+
+def test_the_export_writes_every_sitemap_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitemap, "MAX_URLS", 4)
+    paths = published_paths(app)
+    assert {"/sitemap.xml", "/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-3.xml"} <= set(paths)
+    assert "/sitemap-4.xml" not in paths
+
+
+def test_the_sitemap_walks_the_articles_once(
+    content_dir: Path, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(30):
+        write_article(f"bulk-{n:02d}", f"title: Bulk {n}\ndate: 2025-03-01\ntags: [a{n}, b{n}]\n")
+    calls = []
+    real = Article.is_public
+    monkeypatch.setattr(Article, "is_public", lambda self, now: calls.append(1) or real(self, now))
+    client = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
+    ).test_client()
+    assert len(entries(client)) == 33 + 4 + 1 + 66  # articles, list pages, /tags/, tags
+    assert len(calls) == 33  # once per article: not once more for each of the 66 tags
