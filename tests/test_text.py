@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from insights.text import reading_minutes, text_facts
@@ -27,3 +29,34 @@ def test_the_first_paragraph_is_a_top_level_one():
 @pytest.mark.parametrize(("words", "minutes"), [(0, 1), (220, 1), (221, 2), (399, 2), (5000, 23)])
 def test_reading_time_rounds_up_and_is_at_least_a_minute(words, minutes):
     assert reading_minutes(words, 220) == minutes
+
+
+def test_spaces_between_inline_elements_are_kept_in_the_first_paragraph():
+    assert text_facts("<p><em>one</em> <em>two</em>\n<code>three</code></p>")[1] == (
+        "one two three"
+    )
+
+
+def test_comments_are_no_words_and_what_follows_them_is():
+    assert text_facts("<p>one <!-- not a word --> two</p>") == (2, "one two")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>" * 2000 + "two words" + "</div>" * 2000,  # kept whole by the parser
+        "<div>" * 50_000 + "two words" + "</div>" * 50_000,  # past its limit: tags stripped
+        "<blockquote>" * 50_000 + "two words",
+    ],
+)
+def test_deep_nesting_is_counted_whole_and_quickly(html):
+    start = time.perf_counter()
+    assert text_facts(html)[0] == 2
+    assert time.perf_counter() - start < 5  # a generous guard: it takes milliseconds
+
+
+def test_malformed_tags_cost_linear_time():
+    # CPython's HTMLParser took 36 s over this; lxml reads it as text.
+    start = time.perf_counter()
+    text_facts("<p>" + "<a " * 20_000 + "</p>")
+    assert time.perf_counter() - start < 5
