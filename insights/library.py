@@ -18,7 +18,6 @@ import hashlib
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -142,15 +141,18 @@ class View:
 
 
 def _tag_index(articles: tuple[Article, ...]) -> dict[str, Tag]:
-    spellings: dict[str, Counter[str]] = {}
+    spellings: dict[str, dict[str, int]] = {}
     tagged: dict[str, list[Article]] = {}
-    for article in reversed(articles):  # oldest first, so its spelling wins a tie
+    for article in reversed(articles):  # oldest first: max() keeps the first spelling on a tie
         for tag_slug, name in article.tag_slugs.items():
-            spellings.setdefault(tag_slug, Counter())[name] += 1
-            tagged.setdefault(tag_slug, []).append(article)
+            if tag_slug not in tagged:
+                tagged[tag_slug], spellings[tag_slug] = [], {}
+            tagged[tag_slug].append(article)
+            names = spellings[tag_slug]
+            names[name] = names.get(name, 0) + 1
     tags = {
         tag_slug: Tag(
-            spellings[tag_slug].most_common(1)[0][0],
+            max(spellings[tag_slug].items(), key=lambda spelling: spelling[1])[0],
             tuple(reversed(found)),
             max(article.modified for article in found),
         )
