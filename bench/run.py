@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # the whole run, a few minutes
     .venv/bin/python bench/run.py --tune     # first compare gunicorn worker/thread settings
+    .venv/bin/python bench/run.py --scale    # only 1,000 against 10,000 articles (bench/scale.py)
 
 Every server listens on 127.0.0.1 and every wrk run is short (``--duration``, 5 s by default).
 Throughput runs go round-robin over the scenarios ``--rounds`` times and report the median, so a
@@ -21,23 +22,27 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.articles import generate, prose  # noqa: E402
+from bench.scale import scale  # noqa: E402
+from bench.serving import (  # noqa: E402
+    Memory,
+    biggest_worker,
+    get,
+    gunicorn,
+    memory,
+    site_env,
+    workers_of,
+)
 from insights.settings import static_cache_dir  # noqa: E402
-from tests.nginx import get, nginx  # noqa: E402
-from tests.servers import _wait_for, free_port  # noqa: E402
+from tests.nginx import nginx  # noqa: E402
 
 REFERENCE = "/insights/why-open-source-ai-models-are-winning-in-2026/"
-SITE_URL = "http://insights.example.org"
-WORDS = re.findall(
-    r"[A-Za-z][a-z]+",
-    (ROOT / "content").joinpath("why-open-source-ai-models-are-winning-in-2026.md").read_text(),
-)
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -73,82 +78,6 @@ def wrk(url: str, args: argparse.Namespace, headers: dict[str, str] | None = Non
     bad += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return Result(rps, latency("50"), latency("99"), bad)
-
-
-@contextlib.contextmanager
-def gunicorn(
-    spec: str, env: dict[str, str], *flags: str, ready: str = "/healthz"
-) -> Iterator[tuple[str, int]]:
-    """gunicorn with the project's gunicorn.conf.py (plus ``flags``), once ``ready`` answers
-    below 500; yields (URL, master pid)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-         "--bind", f"127.0.0.1:{port}", *flags, spec],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(lambda: get(base + ready)[0] < 500, spec, process, seconds=120)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def workers_of(master: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{master}/task").iterdir():
-        found += [int(pid) for pid in (task / "children").read_text().split()]
-    return found
-
-
-@dataclass
-class Memory:
-    rss: float  # MB resident, shared pages (libraries, preloaded code) included
-    private: float  # MB resident in this process only: what one more worker costs
-
-
-def memory(pid: int) -> Memory:
-    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    kb = {name: int(value) for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
-    return Memory(kb["Rss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024)
-
-
-def prose(rng: random.Random, words: int) -> str:
-    """Markdown of about ``words`` words: paragraphs, headings, a list, code and a table."""
-    parts, count = [], 0
-    while count < words:
-        if count and count % 600 < 120:
-            parts.append(f"## {rng.choice(WORDS).title()} {rng.choice(WORDS)}")
-        parts.append(" ".join(rng.choices(WORDS, k=120)) + ".")
-        count += 120
-    parts += [
-        "- one\n- two\n- three",
-        "```python\nprint(sum([12, 38, 96]))\n```",
-        "| step | ms |\n|---|---|\n| DNS | 12 |\n| TLS | 38 |",
-    ]
-    return "\n\n".join(parts)
-
-
-def generate(target: Path, count: int, words: int = 500) -> None:
-    """``count`` articles of about ``words`` words each, a few tags, dates spread over years."""
-    shutil.copytree(ROOT / "content", target)
-    rng = random.Random(count)
-    tags = ["AI", "Latency", "Open Source", "Databases", "Caching", "Python", "Ops", "Design"]
-    for n in range(count):
-        chosen = ", ".join(rng.sample(tags, 2))
-        day = f"{2015 + n % 10}-{1 + n % 12:02d}-{1 + n % 28:02d}"
-        path = target / f"generated-{n:05d}.md"
-        path.write_text(
-            f"---\ntitle: Generated article {n}\ndate: {day}\ntags: [{chosen}]\n---\n"
-            + prose(rng, words)
-        )
-        os.utime(path, (time.time() - 86400,) * 2)  # settled long ago, as on a real server
-
-
-def site_env(content: Path, **extra: str) -> dict[str, str]:
-    return {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": SITE_URL, **extra}
 
 
 def warm(base: str, paths: list[str]) -> None:
@@ -245,7 +174,7 @@ def cold_start(work: Path, count: int) -> tuple[float, Memory]:
     start = time.monotonic()
     with gunicorn("app:create_app()", site_env(content), ready=article) as (_, master):
         seconds = time.monotonic() - start
-        return seconds, max((memory(pid) for pid in workers_of(master)), key=lambda m: m.rss)
+        return seconds, biggest_worker(master)
 
 
 def memory_with_everything_cached(work: Path, count: int) -> tuple[float, float]:
@@ -450,9 +379,15 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--rounds", type=int, default=5, help="runs per scenario (median kept)")
     parser.add_argument("--tune", action="store_true", help="compare gunicorn settings first")
+    parser.add_argument(
+        "--scale", action="store_true", help="only the 1,000 against 10,000 articles run"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="insights-bench-") as tmp:
         work = Path(tmp)
+        if args.scale:
+            scale(work)
+            return
         if args.tune:
             tune(args, work)
         results = throughput(args, work)
