@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Flask
 
-from blueprints import commands, errors, feeds, health, security, site, templating
+from blueprints import commands, errors, feeds, health, responses, security, site, templating
 from insights import static_assets
+from insights.hosts import AllowedHosts, allowed_hosts
 from insights.library import Library
 from insights.rendering import cache
 from insights.response_cache import ResponseCache
@@ -37,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     templating.register(app)
+    app.after_request(responses.redirect_on_site)
     app.register_blueprint(health.bp)
 
     if cache_bytes := int(app.config["RESPONSE_CACHE_BYTES"]):
@@ -47,10 +49,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ResponseCache(
             app.wsgi_app, content_state, cache_bytes, vary_on_host=not app.config["SITE_URL"]
         )
+    headers = security.security_headers(int(app.config["HSTS_SECONDS"]))
     app.wsgi_app = static_assets.StaticFiles(
-        app.wsgi_app,
-        static,
-        int(app.config["PAGE_MAX_AGE"]),
-        security.security_headers(int(app.config["HSTS_SECONDS"])),
+        app.wsgi_app, static, int(app.config["PAGE_MAX_AGE"]), headers
     )
+    hosts = allowed_hosts(app.config["ALLOWED_HOSTS"], app.config["SITE_URL"])
+    if hosts is not None:
+        app.wsgi_app = AllowedHosts(app.wsgi_app, hosts, headers.items())
     return app

@@ -3,6 +3,7 @@
 import hashlib
 from datetime import datetime
 from http import HTTPStatus
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Response, current_app, make_response, request
 
@@ -38,4 +39,18 @@ def conditional(
         failed.headers.update(preconditions.failed_headers([("ETag", response.headers["ETag"])]))
         del failed.headers["Content-Type"]
         return failed
+    return response
+
+
+def redirect_on_site(response: Response) -> Response:
+    """Every redirect of ours stays on the site: werkzeug builds its own (``/tags`` to ``/tags/``)
+    on the request's Host header, so a Location on that host is made relative."""
+    location = response.headers.get("Location")
+    if not (300 <= response.status_code < 400 and location):
+        return response
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc.lower() == request.host.lower():
+        response.headers["Location"] = urlunsplit(
+            ("", "", parts.path or "/", parts.query, parts.fragment)
+        )
     return response

@@ -14,9 +14,10 @@ The store is per process, a least-recently-used map bounded in bytes.
 """
 
 import contextlib
+import sys
 import threading
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 
@@ -40,7 +41,29 @@ _STRIPPED = (
     "HTTP_RANGE",
     "HTTP_IF_RANGE",
 )
-_ENTRY_OVERHEAD = 512  # bytes of headers and bookkeeping, roughly
+_SLOT_OVERHEAD = 100  # bytes the LRU map and its bookkeeping spend on each entry
+
+
+def footprint(*objects: object) -> int:
+    """Bytes that ``objects`` hold in memory, everything they reach counted once: texts,
+    bytes, tuples, lists, dicts and slotted dataclasses (entries and variants)."""
+    seen: set[int] = set()
+    total = 0
+    stack = list(objects)
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "__slots__"):
+            stack.extend(getattr(item, name) for name in item.__slots__)
+    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +100,8 @@ def make_entry(
         forms = variants.compressed_forms(body, brotli_quality=brotli_quality)
         payloads.update((coding, (packed, len(packed))) for coding, packed in forms.items())
     made = variants.make_variants(headers, tag, payloads)
-    size = sum(len(payload) for payload, _ in payloads.values()) + _ENTRY_OVERHEAD
-    return Entry(status, found.get("last-modified"), made, size)
+    last_modified = found.get("last-modified")
+    return Entry(status, last_modified, made, footprint(status, last_modified, made))
 
 
 class ResponseCache:
@@ -123,6 +146,8 @@ class ResponseCache:
             if entry is None:
                 start_response(status, headers)
                 return [] if method == "HEAD" else [body]
+            # The key is counted too: under random Host headers it is most of what grows.
+            entry = replace(entry, size=entry.size + footprint(key) + _SLOT_OVERHEAD)
             with self._lock, contextlib.suppress(ValueError):  # larger than the whole store
                 self._store[key] = entry
         return self._answer(entry, environ, start_response)

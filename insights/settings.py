@@ -12,6 +12,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, object] = {
     "CONTENT_DIR": str(PROJECT_DIR / "content"),
     "SITE_URL": "",
+    "ALLOWED_HOSTS": "",
     "SITE_TITLE": "Insights",
     "SITE_DESCRIPTION": "Articles with live charts and diagrams.",
     "SITE_LANGUAGE": "en",

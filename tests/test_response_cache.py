@@ -1,7 +1,9 @@
 """The whole-response cache: hits never enter Flask, answer exactly as the app would, and a new
 content version (an edit, a scheduled article coming due) is a new key."""
 
+import gc
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -198,13 +200,40 @@ def tiny_app(calls: list[str], *, headers=(), size: int = 100):
     return application
 
 
+def one_entry_cost(size: int) -> int:
+    cache = ResponseCache(tiny_app([], size=size), lambda: 1, max_bytes=10**6)
+    Client(cache).get("/a")
+    return cache._store.currsize
+
+
 def test_the_store_is_bounded_in_bytes_and_drops_the_least_recently_used():
     calls: list[str] = []
-    client = Client(ResponseCache(tiny_app(calls, size=1000), lambda: 1, max_bytes=5000))
+    cost = one_entry_cost(1000)
+    app = ResponseCache(tiny_app(calls, size=1000), lambda: 1, max_bytes=cost * 3 + cost // 2)
+    client = Client(app)
     for path in ("/a", "/b", "/c", "/a", "/d", "/a", "/b"):
         client.get(path)
-    # 1,000 bytes + overhead each: three fit. /d pushed out /b (least recently used), not /a.
+    # Three fit. /d pushed out /b (least recently used), not /a.
     assert calls == ["/a", "/b", "/c", "/d", "/b"]
+
+
+def test_an_entry_is_counted_for_all_it_holds_key_headers_and_every_coding():
+    cost = one_entry_cost(1000)
+    assert cost > 1000 + 2 * len("/a")  # the body, and more: status, headers, key
+    cache = ResponseCache(tiny_app([], size=100), lambda: 1, max_bytes=10**9)
+    client = Client(cache)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(2000):  # new hosts: the key is most of what an entry adds
+            client.get("/a", headers={"Host": f"host-{number}.example"})
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(cache._store) == 2000
+    assert cache._store.currsize >= grown, "the bound must hold what the entries really cost"
 
 
 def test_a_response_larger_than_the_store_is_served_but_not_kept():
