@@ -23,7 +23,7 @@ def _skipped(element: etree._Element) -> bool:
 
 
 def text_facts(html: str) -> tuple[int, str]:
-    """(number of words, text of the first top-level paragraph) of rendered article HTML.
+    """(number of words, text of the first top-level paragraph that has any) of article HTML.
 
     Leaves out charts, permalink marks, scripts, tables of contents and error boxes. HTML nested
     deeper than lxml parses is counted with its tags stripped (charts included) and has no first
@@ -49,7 +49,8 @@ def text_facts(html: str) -> tuple[int, str]:
             texts = [element.text]
         else:
             if first is not None and element.tag == "p" and element.getparent() is root:
-                first_paragraph, first = " ".join("".join(first).split()), None
+                # A paragraph holding only an image has no text to summarise: take the next.
+                first_paragraph, first = " ".join("".join(first).split()) or None, None
             texts = [element.tail] if element is not root else []
         for text in texts:
             if text:

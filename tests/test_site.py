@@ -283,3 +283,14 @@ def test_unknown_tags_and_pages_404_without_walking_the_articles(client, monkeyp
     assert client.get(REFERENCE).status_code == 200
     assert client.get("/tags/ai/").status_code == 200
     assert calls == []
+
+
+def test_an_article_that_opens_with_an_image_is_summarised_by_its_first_text(client, write_article):
+    write_article("pic", "title: Pic\ndate: 2026-11-29\n", "![A chart](a.png)\n\nReal text here.\n")
+    page = soup(client.get("/insights/pic/"))
+    assert page.select_one('meta[name="description"]')["content"] == "Real text here."
+    assert text(soup(client.get("/")).select(".card")[0].select_one(".summary")) == (
+        "Real text here."
+    )
+    item = client.get("/feed.json").get_json()["items"][0]
+    assert item["summary"] == "Real text here."

@@ -60,3 +60,8 @@ def test_malformed_tags_cost_linear_time():
     start = time.perf_counter()
     text_facts("<p>" + "<a " * 20_000 + "</p>")
     assert time.perf_counter() - start < 5
+
+
+def test_the_first_paragraph_is_the_first_that_has_text():
+    html = '<p><img alt="A chart" src="a.png"></p>\n<p> </p>\n<p>The <em>real</em> start.</p>'
+    assert text_facts(html) == (3, "The real start.")
