@@ -198,3 +198,111 @@ def test_any_diagram_source_round_trips_as_text(source):
     assert_well_formed(html)
     inner = html.removeprefix('<pre class="mermaid">').removesuffix("</pre>")
     assert unescape(inner) == source.strip("\n")
+
+
+# Raw front matter text as typos, pastes and attacks make it: not dumps of valid values.
+_yaml_keys = st.sampled_from(
+    [*FIELDS, "extra", "? [a, b]", "<<", "1", "null", "- title", "title ", "&k title", "*k"]
+)
+_yaml_values = st.one_of(
+    st.sampled_from(
+        [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-01-01 25:00:00",
+            "0000-01-01",
+            "9999-12-31T23:59:59-23:00",
+            "0001-01-01T00:00:00+05:00",
+            "2026-1-5 9:30:00 +2",
+            "!!timestamp 2026-02-30",
+            "!!binary aGk=",
+            "!!set {a, b}",
+            "!!omap [a: 1]",
+            "!!python/name:os.system",
+            "!!float nope",
+            "9" * 5000,
+            "&a [1, 2]",
+            "*a",
+            "*nowhere",
+            "{a: *a}",
+            "[[[[[[",
+            "[" * 70 + "]" * 70,
+            "{x: {y: {z: [1, {w: 2}]}}}",
+            "|\n  block\n  text",
+            ">-\n  folded",
+            "'unclosed",
+            '"\\x00\\ud800"',
+            "\t",
+            "%YAML 1.1",
+            "@at",
+            "`tick",
+            ".inf",
+            "-.nan",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "190:20:30",
+            "~",
+            "yes",
+            "<script>x</script>",
+        ]
+    ),
+    st.text(max_size=20),
+)
+_yaml_line = st.tuples(_yaml_keys, _yaml_values).map(lambda kv: f"{kv[0]}: {kv[1]}")
+_laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+)
+raw_front_matter = st.one_of(
+    st.lists(_yaml_line, max_size=8).map("\n".join),
+    st.just(_laughs),
+    st.text(max_size=200),
+).map(lambda text: f"title: T\ndate: 2026-01-01\n{text}\n")
+raw_markdown = st.one_of(
+    markdown_text,
+    st.sampled_from(["[" * 300, "[a](" * 200, "![a](" * 200, "[^" * 200, "*[" * 200]),
+    st.sampled_from(["<div>" * 300, "<http://" * 100, "```chart\n{a: *a}\n```", "```mermaid\n```"]),
+    st.text(max_size=300),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(raw_front_matter, raw_markdown)
+def test_any_file_gives_a_working_site_with_an_article_or_a_problem(front, body):
+    """Scan, page, feeds and health: nothing one file holds makes any of them fail."""
+    app, folder = _PROBE_SITE
+    (folder / "probe.md").write_text(f"---\n{front}---\n{body}\n", errors="surrogatepass")
+    client = app.test_client()
+    snapshot = app.extensions["insights.library"].snapshot(force=True)
+    probe = [a for a in snapshot.articles if a.path.name == "probe.md"]
+    problems = [p for p in snapshot.problems if p.path.name == "probe.md"]
+    assert len(probe) + len(problems) == 1
+    assert client.get("/healthz").status_code == 200
+    for url in ["/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml", "/tags/"]:
+        assert client.get(url).status_code == 200, url
+    if probe:
+        assert client.get(f"/insights/{probe[0].slug}/").status_code == 200
+
+
+def _probe_site():
+    import tempfile
+
+    from app import create_app
+
+    folder = Path(tempfile.mkdtemp()) / "content"
+    folder.mkdir()
+    (folder / "stays.md").write_text("---\ntitle: Stays\ndate: 2026-01-01\n---\nStays.\n")
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(folder),
+            "SITE_URL": "https://insights.example.org",
+            "RESCAN_INTERVAL": 0,
+            "QUIET_SECONDS": 0,
+            "RESPONSE_CACHE_BYTES": 0,
+        }
+    )
+    return app, folder
+
+
+_PROBE_SITE = _probe_site()
