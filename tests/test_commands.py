@@ -116,3 +116,37 @@ def test_flask_check_run_as_an_author_runs_it(bad_kinds):
 def test_flask_check_passes_on_the_shipped_content():
     result = _flask_check(ROOT / "content")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "3 articles, 0 problems\n")
+
+
+def test_flask_check_names_every_odd_entry_and_slow_article_once(bad_kinds, tmp_path):
+    laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+    )
+    (bad_kinds / "laughs.md").write_text(f"---\ntitle: L\ndate: 2026-01-01\n{laughs}---\nx\n")
+    (bad_kinds / "slow.md").write_text("---\ntitle: Slow\ndate: 2026-01-01\n---\n" + "[" * 30000)
+    (bad_kinds / "loop.md").symlink_to("loop.md")
+    (bad_kinds / "dangling.md").symlink_to("nowhere.md")
+    (bad_kinds / "folder.md").mkdir()
+    os.mkfifo(bad_kinds / "pipe.md")
+    (tmp_path / "outside.md").write_text(BAD_KINDS["good"])
+    (bad_kinds / "outside.md").symlink_to(tmp_path / "outside.md")
+    (bad_kinds / "two\nlines.md").write_text(BAD_KINDS["good"])
+    env = {**os.environ, "INSIGHTS_CONTENT_DIR": str(bad_kinds), "INSIGHTS_RENDER_TIMEOUT": "1"}
+    command = [sys.executable, "-m", "flask", "--app", "app", "check"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=120)
+    out, err = result.stdout.decode(), result.stderr.decode()
+    assert result.returncode == 1
+    assert "Traceback" not in out + err
+    extra = [
+        "dangling.md: is a symlink to a file that does not exist",
+        "folder.md: is a directory, not a file",
+        "laughs.md: broken YAML front matter at line 4, column 5: an alias of a list or mapping;"
+        " aliases may stand only for plain values",
+        "loop.md: cannot be read: Too many levels of symbolic links",
+        "outside.md: is a symlink that leads outside the content directory",
+        "pipe.md: is a named pipe (FIFO), not a file",
+        "slow.md: rendering took longer than the 1 s limit (INSIGHTS_RENDER_TIMEOUT)",
+        '"two\\nlines.md": the file name holds a control character (a newline or a tab, say)',
+    ]
+    assert sorted(out.splitlines()) == sorted(BAD_KINDS_LINES + extra)
+    assert err.strip().endswith("5 articles, 13 problems")
