@@ -10,15 +10,29 @@ The app is loaded, and the content directory read, once in the master before the
 workers start at once, share that memory, and one that dies is replaced in milliseconds. (So a
 code change needs a restart, not a HUP.)
 
+It listens on loopback only (``127.0.0.1:8000``, or ``127.0.0.1:$PORT``): 16 clients sending
+their headers a byte at a time stop it, so it belongs behind nginx (``deploy/nginx.conf``), which
+reads each request whole first. ``INSIGHTS_BIND`` chooses other addresses (comma-separated), a
+Unix socket (``unix:/run/insights/gunicorn.sock``) or, as a deliberate choice, the network; the
+start log then says it faces the network directly.
+
 Command-line flags (``--bind``, ``--workers``) and ``GUNICORN_CMD_ARGS`` override these.
 """
 
 import gc
+import ipaddress
 import os
+import socket
 
 from gunicorn.arbiter import Arbiter
 
-bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
+bind = [
+    address.strip()
+    for address in (
+        os.environ.get("INSIGHTS_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
+    ).split(",")
+    if address.strip()
+]
 workers = 2
 worker_class = "gthread"
 threads = 4
@@ -53,9 +67,28 @@ logconfig_dict = {
 }
 
 
+def _facing_the_network(server: Arbiter) -> list[str]:
+    """The addresses gunicorn listens on that are not loopback (Unix sockets never are)."""
+    found = []
+    for listener in server.LISTENERS:
+        if listener.sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = listener.sock.getsockname()[0]
+            if not ipaddress.ip_address(host.split("%")[0]).is_loopback:
+                found.append(str(listener))
+    return found
+
+
 def when_ready(server: Arbiter) -> None:
-    """Before the first fork: read the articles, then keep what the master built out of the
-    garbage collector's sight, so collections in the workers do not copy the shared pages."""
+    """Warn when facing the network. Then, before the first fork: read the articles, and keep
+    what the master built out of the garbage collector's sight, so collections in the workers do
+    not copy the shared pages."""
+    if exposed := _facing_the_network(server):
+        server.log.warning(
+            "gunicorn faces the network directly at %s: slow clients can take every worker "
+            "thread; put nginx in front (deploy/nginx.conf) and bind to loopback or a Unix "
+            "socket (INSIGHTS_BIND)",
+            ", ".join(exposed),
+        )
     if not server.cfg.preload_app:
         return
     extensions = getattr(server.app.wsgi(), "extensions", {})
