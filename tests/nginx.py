@@ -1,4 +1,5 @@
-"""A throw-away nginx (Debian's nginx-light) running one of the configs in ``deploy/``."""
+"""A throw-away nginx (Debian's nginx-light) running one of the site configs in ``deploy/``
+inside the shipped top-level config, ``deploy/nginx-main.conf``."""
 
 import contextlib
 import getpass
@@ -13,26 +14,6 @@ from pathlib import Path
 from tests.servers import ROOT, _wait_for, free_port
 
 NGINX = "/usr/sbin/nginx"
-MAIN = """\
-user {user};
-worker_processes 1;
-error_log {prefix}/error.log warn;
-pid {prefix}/nginx.pid;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    keepalive_timeout 65;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/site.conf;
-}}
-"""
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -57,7 +38,13 @@ def nginx(name: str, values: Mapping[str, str], prefix: Path) -> Iterator[str]:
     prefix.mkdir(parents=True, exist_ok=True)
     site = render(name, {**values, "INSIGHTS_LISTEN": f"127.0.0.1:{port}"})
     (prefix / "site.conf").write_text(site)
-    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, user=getpass.getuser()))
+    main = {
+        "INSIGHTS_NGINX_USER": getpass.getuser(),
+        "INSIGHTS_NGINX_RUN": str(prefix),
+        "INSIGHTS_NGINX_LOGS": str(prefix),
+        "INSIGHTS_NGINX_SITE": str(prefix / "site.conf"),
+    }
+    (prefix / "nginx.conf").write_text(render("nginx-main.conf", main))
     errors = prefix / "error.log"
     with errors.open("ab") as stderr:
         process = subprocess.Popen(

@@ -7,15 +7,20 @@ import pytest
 
 from app import create_app
 from blueprints.security import security_headers
+from insights import static_assets
 from insights.settings import static_cache_dir
 from tests.conftest import REFERENCE_SLUG, ROOT, SITE_URL
 from tests.nginx import get, nginx
 from tests.servers import gunicorn
+from tests.slow_clients import allow_open_files, attack
 
 pytestmark = pytest.mark.server
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
 IMMUTABLE = "public, max-age=31536000, immutable"
+LONG_AGO = "Mon, 01 Jan 1990 00:00:00 GMT"
+SLOW_CLIENTS = 1000
+HEADER_TIMEOUT = 5  # client_header_timeout in deploy/nginx.conf
 
 
 def assert_security_headers(headers, inline_styles: bool = False) -> None:
@@ -50,6 +55,10 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
             assert (status, empty) == (304, b"")
             status, _, _ = get(base + ARTICLE, **{"If-Modified-Since": headers["Last-Modified"]})
             assert status == 304
+            # Failed preconditions, on nginx's copy as in the app (RFC 9110).
+            assert get(base + ARTICLE, **{"If-Match": '"nope"'})[0] == 412
+            assert get(base + ARTICLE, **{"If-Unmodified-Since": LONG_AGO})[0] == 412
+            assert get(base + ARTICLE, **{"If-Match": headers["ETag"]})[0] == 200
 
             # Codings never mix in the cache.
             status, packed, data = get(base + ARTICLE, **{"Accept-Encoding": "gzip"})
@@ -75,6 +84,8 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
             assert css == (ROOT / "static" / asset.split("/", 3)[3]).read_bytes()
             zipped = get(base + asset, **{"Accept-Encoding": "gzip"})
             assert zipped[1]["Content-Encoding"] == "gzip" and gzip.decompress(zipped[2]) == css
+            assert get(base + asset, **{"If-Match": '"nope"'})[0] == 412
+            assert get(base + asset, **{"If-Unmodified-Since": LONG_AGO})[0] == 412
             mjs = asset.rsplit("/", 2)[0] + "/vendor/mermaid/mermaid.esm.min.mjs"
             assert get(base + mjs)[1]["Content-Type"].startswith("text/javascript")
 
@@ -90,6 +101,53 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
             while b"Edited behind nginx." not in get(base + ARTICLE)[2]:
                 assert time.monotonic() < deadline, "the edit never showed through nginx"
                 time.sleep(0.2)
+
+
+def test_a_thousand_slow_clients_leave_the_site_answering(content_dir, tmp_path):
+    """Clients that send a header byte every two seconds, replaced as soon as nginx cuts them,
+    1,000 at all times: nginx holds them at no cost to gunicorn and cuts each at its header
+    timeout, and the site answers throughout (16 such clients stop a bare gunicorn; README)."""
+    allow_open_files(SLOW_CLIENTS + 500)
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
+    with gunicorn(env, log=tmp_path / "gunicorn.log") as app_url:
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(static_cache_dir({"STATIC_CACHE_DIR": ""})),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            port = int(base.rsplit(":", 1)[1])
+            probes = [base + ARTICLE, base + "/healthz", base + "/tags/"]  # /healthz: the app
+            outcome = attack(port, probes, connections=SLOW_CLIENTS, seconds=16, interval=2)
+    assert outcome.refused == 0
+    assert outcome.answered == len(outcome.probes) >= 7, outcome  # within 5 s each
+    assert outcome.opened >= 2 * SLOW_CLIENTS and outcome.cut >= SLOW_CLIENTS, outcome
+    assert outcome.longest < HEADER_TIMEOUT + 2 * 2, outcome  # cut at the timeout, not later
+
+
+def test_a_file_planted_in_a_build_is_not_served_by_nginx(content_dir, tmp_path):
+    cache = tmp_path / "static-cache"
+    build = static_assets.build(ROOT / "static", cache)
+    theme = build.root / "js/theme.js"
+    theme.write_bytes(b"planted")
+    theme.with_name("theme.js.gz").write_bytes(gzip.compress(b"planted"))
+    (build.root / "js/extra.js").write_bytes(b"planted")
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_STATIC_CACHE_DIR": str(cache)}
+    with gunicorn(env, workers=1) as app_url:  # starting checks the build and writes it again
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(cache),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            genuine = (ROOT / "static/js/theme.js").read_bytes()
+            status, headers, body = get(f"{base}/static/{build.id}/js/theme.js")
+            assert (status, body) == (200, genuine)
+            assert headers["Cache-Control"] == IMMUTABLE
+            packed = get(f"{base}/static/{build.id}/js/theme.js", **{"Accept-Encoding": "gzip"})
+            assert packed[1]["Content-Encoding"] == "gzip"
+            assert gzip.decompress(packed[2]) == genuine
+            assert get(f"{base}/static/{build.id}/js/extra.js")[0] == 404
 
 
 def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, tmp_path):
