@@ -6,7 +6,7 @@ All of them are public: drafts and scheduled articles stay out even when SHOW_DR
 import functools
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, request
 
 from blueprints.responses import conditional
 from blueprints.templating import absolute_url, site_url
@@ -74,9 +74,12 @@ def json(tag: str | None) -> Response:
 
 @functools.lru_cache(maxsize=2)
 def _urlsets(view: View, root: str, per_page: int) -> tuple[Urlset, ...]:
-    # Keyed by the site URL that absolute_url() builds from, so another host never gets ours.
+    # Keyed by the site URL the URLs start with, so another host never gets ours. The request's
+    # URL adapter builds each path as url_for() would, at a quarter of its cost per URL.
+    urls = current_app.create_url_adapter(request)
+    assert urls is not None  # there is a request
     found = places(view, per_page)
-    return tuple(urlsets((absolute_url(p.endpoint, **p.values), p.lastmod) for p in found))
+    return tuple(urlsets((root + urls.build(p.endpoint, p.values), p.lastmod) for p in found))
 
 
 def sitemap_files(snapshot: Snapshot, now: datetime) -> tuple[Urlset, ...]:

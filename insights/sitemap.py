@@ -22,7 +22,7 @@ _URLSET = (_DECLARATION + f'<urlset xmlns="{SITEMAP_NS}">'.encode(), b"</urlset>
 _INDEX = (_DECLARATION + f'<sitemapindex xmlns="{SITEMAP_NS}">'.encode(), b"</sitemapindex>\n")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
