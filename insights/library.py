@@ -14,11 +14,13 @@ while such a file does not parse, its last good version also stays rather than f
 """
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -170,6 +172,19 @@ def _differs(scanned: Snapshot, current: Snapshot) -> bool:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading thousands of articles allocates millions of objects and almost no garbage: the
+    cyclic collector would walk the growing heap again and again, a quarter of a first scan."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class Library:
     """The articles of one content directory; thread-safe, one per app."""
 
@@ -223,7 +238,8 @@ class Library:
         if force or time.monotonic() >= self._next_scan:
             with self._lock:
                 if force or time.monotonic() >= self._next_scan:
-                    scanned = self._scan(0.0 if force else self.quiet_seconds)
+                    with _collector_paused():
+                        scanned = self._scan(0.0 if force else self.quiet_seconds)
                     if _differs(scanned, self._snapshot):  # else keep the views built for it
                         self._snapshot = scanned
                     self._next_scan = time.monotonic() + self.rescan_interval
