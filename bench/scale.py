@@ -5,9 +5,12 @@ worker each so that the sitemap's first request is known to be the one that buil
 Each server's cold start (from launching gunicorn to the first article page) is timed on its own;
 then both stay up and every request is timed against one and then the other in turn, so a slow
 moment of the machine falls on both sizes. A figure is the median of ``REPEATS`` requests after
-warming, except the sitemap's first request, which builds it.
+warming, except the sitemap's first request, which builds it. Last, wrk loads the article page of
+each in turn: its 99th percentile shows what the periodic rescan of the content directory costs
+the requests that run into it.
 """
 
+import argparse
 import contextlib
 import statistics
 import time
@@ -16,12 +19,14 @@ from pathlib import Path
 
 from bench.articles import generate, many_tags
 from bench.serving import Memory, biggest_worker, get, gunicorn, site_env
+from bench.wrk import Result, wrk
 
 SIZES = (1_000, 10_000)
 REPEATS = 25
 TAG = "topic-7"  # "Topic 7", on about 1.5 % of the articles
 PAGES = 1.5  # the most a page may grow from 1,000 to 10,000 articles
 LINEAR = 10.0  # sitemap, feeds and cold start: at most linear in the articles
+LOAD = argparse.Namespace(threads=2, connections=8, duration=5)
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,9 @@ def scale(work: Path) -> None:
                     times.setdefault(key, []).append(
                         timed(site.base + request.path, request.status)
                     )
+        loads = {count: wrk(site.base + REQUESTS[0].path, LOAD) for count, site in sites.items()}
         memories = {count: biggest_worker(site.master) for count, site in sites.items()}
-    report({key: statistics.median(found) for key, found in times.items()}, sites, memories)
+    report({key: statistics.median(found) for key, found in times.items()}, sites, loads, memories)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> None:
@@ -115,18 +121,25 @@ def _row(name: str, small: float, large: float, unit: str, goal: float) -> list[
 
 
 def report(
-    medians: dict[tuple[str, int], float], sites: dict[int, Site], memories: dict[int, Memory]
+    medians: dict[tuple[str, int], float],
+    sites: dict[int, Site],
+    loads: dict[int, Result],
+    memories: dict[int, Memory],
 ) -> None:
     small, large = SIZES
     rows = [
         _row(r.name, medians[r.name, small], medians[r.name, large], "ms", r.goal) for r in REQUESTS
     ]
+    load = f"article page under load (wrk -c{LOAD.connections}), p99"
+    rows.append(_row(load, loads[small].p99, loads[large].p99, "ms", PAGES))
     first = [sites[small].sitemap, sites[large].sitemap]
     rows.append(_row("/sitemap.xml, first request (builds it)", *first, "ms", LINEAR))
     cold = [sites[small].cold, sites[large].cold]
     rows.append(_row("cold start to the first article page", *cold, "s", LINEAR))
     header = f"uncached request (median of {REPEATS})"
     _table([header, f"{small:,} articles", f"{large:,} articles", "growth", "target", "met"], rows)
+    rates = " and ".join(f"{loads[count].rps:,.0f} req/s at {count:,}" for count in SIZES)
+    print(f"\nUnder that load, the article page answered {rates} articles.")
     met = "yes" if cold[1] < 2 else "**no**"
     print(f"\nCold start with {large:,} articles: {cold[1]:.2f} s (target < 2 s: {met}).")
     _table(
