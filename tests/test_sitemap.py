@@ -117,6 +117,7 @@ def test_an_empty_site_lists_its_empty_pages_without_dates(tmp_path: Path) -> No
 def test_robots_txt_points_to_the_sitemap(content_dir: Path, site_url: str, sitemap: str) -> None:
     client = create_app(
         {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": site_url}
+        | {"ALLOWED_HOSTS": "robots.test"}  # a host besides the site's own, allowed
     ).test_client()
     response = client.get("/robots.txt", base_url="http://robots.test:8080")
     assert response.status_code == 200
