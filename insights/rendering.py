@@ -77,6 +77,7 @@ def rendered_markdown(body: str) -> Rendered:
 
 
 _children = time_budget.ChildPool(preload=[__name__])
+_said_no_children = threading.Event()
 
 
 def _budget() -> float:
@@ -95,6 +96,11 @@ def render_uncached(article: Article) -> Rendered:
     seconds = _budget()
     try:
         return _children.run(seconds, rendered_markdown, article.body)
+    except time_budget.NoChildren as exc:
+        if not _said_no_children.is_set():
+            _said_no_children.set()
+            log.warning("%s: rendering in this process, with no time budget", exc)
+        return rendered_markdown(article.body)
     except time_budget.OverBudget:
         reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
     except time_budget.ChildDied as exc:

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+PROOF_SECONDS = 30.0  # for a first child to answer: far more than starting one ever takes
 
 
 class OverBudget(Exception):
@@ -38,6 +39,14 @@ class ChildDied(Exception):
     def __init__(self, exitcode: int | None) -> None:
         super().__init__(f"the worker process ended with exit code {exitcode}")
         self.exitcode = exitcode
+
+
+class NoChildren(Exception):
+    """Child processes cannot run here: the first one started died or hung before answering.
+
+    Children re-import the main module, as under ``spawn``; a main module that cannot be
+    imported again (a script read from stdin) or that does its work on import kills them.
+    """
 
 
 class RemoteTraceback(Exception):
@@ -72,12 +81,12 @@ class _Child:
         theirs.close()
 
     def call(self, seconds: float, function: Callable[..., Any], args: tuple[Any, ...]) -> tuple:
-        self.connection.send((function, args))
-        if not self.connection.poll(seconds):
-            raise OverBudget(seconds)
         try:
+            self.connection.send((function, args))
+            if not self.connection.poll(seconds):
+                raise OverBudget(seconds)
             return self.connection.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the pipe broke: the child is gone
             self.process.join(1)
             raise ChildDied(self.process.exitcode) from None
 
@@ -101,6 +110,7 @@ class ChildPool:
         self._lock = threading.Lock()
         self._pid = 0
         self._idle: list[_Child] = []
+        self._proven: bool | None = None  # whether children work in this process
 
     def _context(self) -> multiprocessing.context.BaseContext:
         context = multiprocessing.get_context("forkserver")
@@ -110,10 +120,29 @@ class ChildPool:
     def _take(self) -> _Child:
         with self._lock:
             if self._pid != os.getpid():  # children of the parent process are not ours
-                self._pid, self._idle = os.getpid(), []
+                self._pid, self._idle, self._proven = os.getpid(), [], None
             if self._idle:
                 return self._idle.pop()
-        return _Child(self._context())
+            proven = self._proven
+        child = _Child(self._context())
+        if proven is None:
+            proven = self._prove(child)
+        if not proven:
+            child.kill()
+            raise NoChildren("child processes die before they answer in this process")
+        return child
+
+    def _prove(self, child: _Child) -> bool:
+        """Whether a first child answers at all; said once per process."""
+        try:
+            child.call(PROOF_SECONDS, os.getpid, ())
+        except (ChildDied, OverBudget):
+            proven = False
+        else:
+            proven = True
+        with self._lock:
+            self._proven = proven
+        return proven
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:
@@ -126,7 +155,8 @@ class ChildPool:
         """``function(*args)`` (a module-level function: it is pickled) in a child process.
 
         Raises ``OverBudget`` once ``seconds`` have passed, with the child killed;
-        ``ChildDied`` if the child ended without answering; else what ``function`` raised.
+        ``ChildDied`` if the child ended without answering; ``NoChildren`` if no child can run
+        in this process at all; else what ``function`` raised.
         """
         child = self._take()
         try:
