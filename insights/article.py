@@ -61,4 +61,3 @@ def shown(path: Path) -> str:
         else:
             return text
     return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
-

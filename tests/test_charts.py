@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from insights.charts import ChartError, chart_html, chart_title, parse_chart
+from tests.hostile_input import billion_laughs
 
 BAR = {"type": "bar", "data": {"labels": ["a", "b"], "datasets": [{"label": "n", "data": [1, 2]}]}}
 
@@ -145,9 +146,7 @@ def test_values_json_cannot_hold_are_named(source, message):
         parse_chart(source)
 
 
-LAUGHS = "h0: &h0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
-    f"h{i}: &h{i} [" + ", ".join([f"*h{i - 1}"] * 9) + "]\n" for i in range(1, 9)
-)
+LAUGHS = billion_laughs()
 
 
 @pytest.mark.parametrize(
@@ -156,7 +155,7 @@ LAUGHS = "h0: &h0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
         (
             "type: bar\ndata: {labels: [a], datasets: [{data: [1]}]}\noptions:\n"
             + "".join("  " + line + "\n" for line in LAUGHS.splitlines())
-            + "  x: *h8\n",
+            + "  x: *l8\n",
             "an alias of a list or mapping",
         ),
         (

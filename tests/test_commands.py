@@ -6,6 +6,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import ROOT
+from tests.hostile_input import billion_laughs
 
 
 def run_check(app):
@@ -119,9 +120,7 @@ def test_flask_check_passes_on_the_shipped_content():
 
 
 def test_flask_check_names_every_odd_entry_and_slow_article_once(bad_kinds, tmp_path):
-    laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 9)
-    )
+    laughs = billion_laughs()
     (bad_kinds / "laughs.md").write_text(f"---\ntitle: L\ndate: 2026-01-01\n{laughs}---\nx\n")
     (bad_kinds / "slow.md").write_text("---\ntitle: Slow\ndate: 2026-01-01\n---\n" + "[" * 30000)
     (bad_kinds / "loop.md").symlink_to("loop.md")

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from insights.charts import ChartError, chart_html, parse_chart
-from insights.diagrams import DiagramError, diagram_html
+from insights.diagrams import diagram_html
 from insights.markup import convert
 from insights.metadata import FIELDS
 from insights.reader import ArticleError, read_article
+from tests.hostile_input import billion_laughs
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -189,12 +190,9 @@ def test_any_chart_or_diagram_fence_renders_without_raising(source):
 
 @SETTINGS
 @given(st.text(max_size=300))
-def test_any_diagram_source_round_trips_as_text(source):
-    try:
-        html = diagram_html(source)
-    except DiagramError:
-        assert not source.strip() or len(source) > 50_000
-        return
+def test_any_diagram_source_round_trips_as_text(text):
+    source = "flowchart LR\n" + text  # a type Mermaid knows: the rest is any text at all
+    html = diagram_html(source)
     assert_well_formed(html)
     inner = html.removeprefix('<pre class="mermaid">').removesuffix("</pre>")
     assert unescape(inner) == source.strip("\n")
@@ -250,9 +248,7 @@ _yaml_values = st.one_of(
     st.text(max_size=20),
 )
 _yaml_line = st.tuples(_yaml_keys, _yaml_values).map(lambda kv: f"{kv[0]}: {kv[1]}")
-_laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 9)
-)
+_laughs = billion_laughs()
 raw_front_matter = st.one_of(
     st.lists(_yaml_line, max_size=8).map("\n".join),
     st.just(_laughs),

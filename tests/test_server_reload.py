@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT
+from tests.hostile_input import billion_laughs
 from tests.servers import gunicorn
 from tests.traffic import fetch
 
@@ -56,9 +57,7 @@ def test_a_server_that_boots_with_broken_files_serves_the_rest(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "bad-date.md").write_text("---\ntitle: Bad\ndate: 2026-02-30\n---\nText.\n")
-    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
-    )
+    laughs = billion_laughs()
     (content / "laughs.md").write_text(f"---\ntitle: L\ndate: 2026-01-01\n{laughs}---\nText.\n")
     (content / "loop.md").symlink_to("loop.md")
     os.mkfifo(content / "pipe.md")
