@@ -7,6 +7,7 @@ final target is a regular file inside the content directory: nothing outside it 
 """
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ class Listed:
     """An entry that is, as listed, a regular file the site may read."""
 
     name: str
-    source: Path  # what to open: the entry itself, or the target of its symlink
+    source: str  # what to open: the entry itself, or the target of its symlink
     stat: os.stat_result
 
 
@@ -36,13 +37,15 @@ class NotAFile(OSError):
     """The entry stopped being a regular file between the listing and the read."""
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as os.fsdecode keeps them
+
+
 def name_fault(name: str) -> str | None:
     """Why a file name cannot be an article's, or None when it can."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
+    if _UNDECODED.search(name):
         return "the file name is not valid UTF-8"
-    if any(ch < " " or ch == "\x7f" for ch in name):
+    if _CONTROL.search(name):
         return "the file name holds a control character (a newline or a tab, say)"
     return None
 
@@ -52,24 +55,29 @@ def _kind(mode: int) -> str:
 
 
 def _judge(
-    entry: os.DirEntry[str], directory: Path, real_directory: Path
+    entry: os.DirEntry[str], directory: Path, real_directory: str
 ) -> Listed | Problem | None:
-    path = directory / entry.name
+    # Called for every file on every rescan: paths stay strings until a problem needs one.
     if reason := name_fault(entry.name):
-        return Problem(path, reason)
+        return Problem(directory / entry.name, reason)
     linked = entry.is_symlink()
     try:
-        source = Path(os.path.realpath(entry.path, strict=True)) if linked else path
-        if linked and not source.is_relative_to(real_directory):
-            return Problem(path, "is a symlink that leads outside the content directory")
-        found = os.stat(source)
+        if linked:
+            source = os.path.realpath(entry.path, strict=True)
+            if os.path.commonpath((source, real_directory)) != real_directory:
+                reason = "is a symlink that leads outside the content directory"
+                return Problem(directory / entry.name, reason)
+            found = os.stat(source)
+        else:
+            source, found = entry.path, entry.stat()
     except FileNotFoundError:
         # A plain file gone since the listing costs nothing; a symlink to nothing is a problem.
-        return Problem(path, "is a symlink to a file that does not exist") if linked else None
+        reason = "is a symlink to a file that does not exist"
+        return Problem(directory / entry.name, reason) if linked else None
     except OSError as exc:
-        return Problem(path, f"cannot be read: {exc.strerror or exc}")
+        return Problem(directory / entry.name, f"cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(found.st_mode):
-        return Problem(path, f"is {_kind(found.st_mode)}, not a file")
+        return Problem(directory / entry.name, f"is {_kind(found.st_mode)}, not a file")
     return Listed(entry.name, source, found)
 
 
@@ -79,7 +87,7 @@ def list_articles(directory: Path) -> tuple[list[Listed], list[Problem]]:
     Raises ``OSError`` only when the directory itself cannot be listed. Names starting with a
     dot are left out without a word: editors keep their swap files there.
     """
-    real_directory = Path(os.path.realpath(directory))
+    real_directory = os.path.realpath(directory)
     with os.scandir(directory) as listing:
         entries = [e for e in listing if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
     files: list[Listed] = []
@@ -105,6 +113,8 @@ def read_bytes(listed: Listed, limit: int) -> tuple[os.stat_result, bytes, os.st
         before = os.fstat(descriptor)
         if not stat.S_ISREG(before.st_mode):
             raise NotAFile(f"is {_kind(before.st_mode)}, not a file")
-        data = handle.read(limit + 1)
+        # What the file holds and one byte more, which shows it grew: asking for the whole
+        # limit would allocate that much for every file.
+        data = handle.read(min(limit, before.st_size) + 1)
         after = os.fstat(descriptor)
     return before, data, after

@@ -231,20 +231,51 @@ class Library:
         return next((p for p in self.snapshot().problems if p.path == self.content_dir), None)
 
     def snapshot(self, force: bool = False) -> Snapshot:
-        """The current view, rescanning first when the last scan is older than the interval.
+        """The current reading of the directory, rescanned when older than the interval.
 
-        ``force`` scans now and reads every changed file, quiet or not: what the author's
-        commands (``check``, ``export``) want, right after a save.
+        Under steady traffic a due rescan runs in a background thread while requests keep the
+        current reading, so no visitor waits on a scan of thousands of files. When no scan has
+        run for two intervals (a quiet site, an author saving and reloading), the request that
+        finds the reading stale scans first, so the edit shows at once. An interval of 0 scans
+        on every call. ``force`` scans now and reads every changed file, quiet or not: what the
+        author's commands (``check``, ``export``) want, right after a save.
         """
-        if force or time.monotonic() >= self._next_scan:
-            with self._lock:
-                if force or time.monotonic() >= self._next_scan:
-                    with _collector_paused():
-                        scanned = self._scan(0.0 if force else self.quiet_seconds)
-                    if _differs(scanned, self._snapshot):  # else keep the views built for it
-                        self._snapshot = scanned
-                    self._next_scan = time.monotonic() + self.rescan_interval
+        now = time.monotonic()
+        if not force and now < self._next_scan:
+            return self._snapshot
+        never = self._next_scan == 0.0
+        stale = now >= self._next_scan + self.rescan_interval
+        if not (force or never or stale or self.rescan_interval == 0):
+            self._rescan_in_background()
+            return self._snapshot
+        with self._lock:
+            if force or time.monotonic() >= self._next_scan:
+                self._rescan(force)
         return self._snapshot
+
+    def _rescan_in_background(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # a scan is running: its result will do
+
+        def rescan() -> None:
+            try:
+                self._rescan(False)
+            finally:
+                self._lock.release()
+
+        try:
+            threading.Thread(target=rescan, name="insights-rescan", daemon=True).start()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _rescan(self, force: bool) -> None:
+        """Reads the directory again; the caller holds the lock."""
+        with _collector_paused():
+            scanned = self._scan(0.0 if force else self.quiet_seconds)
+        if _differs(scanned, self._snapshot):  # else keep the views built for it
+            self._snapshot = scanned
+        self._next_scan = time.monotonic() + self.rescan_interval
 
     def _scan(self, quiet_seconds: float) -> Snapshot:
         try:

@@ -423,3 +423,25 @@ def test_each_tag_knows_its_articles_its_name_and_its_last_change(folder):
     assert [a.slug for a in tags["ai"].articles] == ["three", "one"]
     assert tags["ai"].modified == datetime(2026, 3, 1, tzinfo=UTC)
     assert tags["data"].modified == datetime(2026, 5, 1, tzinfo=UTC)  # its update, not its date
+
+
+def test_under_steady_traffic_a_due_rescan_runs_in_the_background(folder):
+    write(folder, "one", "One")
+    lib = library(folder, interval=1.0)
+    first = lib.snapshot()
+    write(folder, "two", "Two")
+    time.sleep(1.1)  # due (after 1 s), not stale (after 2 s)
+    assert lib.snapshot() is first, "the request is answered with the reading it had"
+    deadline = time.monotonic() + 5
+    while len(lib.snapshot().articles) < 2:
+        assert time.monotonic() < deadline, "the background rescan never landed"
+        time.sleep(0.02)
+
+
+def test_after_a_quiet_spell_the_request_that_finds_the_reading_stale_scans_first(folder):
+    write(folder, "one", "One")
+    lib = library(folder, interval=0.2)
+    lib.snapshot()
+    write(folder, "two", "Two")
+    time.sleep(0.5)  # two intervals without a scan: stale
+    assert len(lib.snapshot().articles) == 2
