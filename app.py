@@ -9,13 +9,15 @@ from typing import Any
 
 from flask import Flask
 
-from blueprints import commands, errors, feeds, health, responses, security, site, templating
-from insights import static_assets
-from insights.hosts import AllowedHosts, allowed_hosts
-from insights.library import Library
-from insights.rendering import cache
-from insights.response_cache import ResponseCache
-from insights.settings import DEFAULTS, cache_settings, static_cache_dir, typed
+import hooks
+from blueprints import commands, feeds, health, site, sitemaps
+from hooks import security
+from publishing.library import Library
+from publishing.rendering import cache
+from serving import static_assets
+from serving.hosts import AllowedHosts, allowed_hosts
+from serving.response_cache import ResponseCache
+from settings import DEFAULTS, cache_settings, static_cache_dir, typed
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,14 +34,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         Path(app.static_folder), static_cache_dir(app.config)
     )
 
-    app.register_blueprint(site.bp)
-    app.register_blueprint(commands.bp)
-    app.register_blueprint(feeds.bp)
-    errors.register(app)
-    security.register(app)
-    templating.register(app)
-    app.after_request(responses.redirect_on_site)
-    app.register_blueprint(health.bp)
+    for blueprint in (site.bp, feeds.bp, sitemaps.bp, health.bp, commands.bp):
+        app.register_blueprint(blueprint)
+    hooks.register(app)
 
     if cache_bytes := int(app.config["RESPONSE_CACHE_BYTES"]):
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/render_budget.py
 
 Prints, in ms, the median of a render here and of the same render sent to a child of
-``insights.time_budget.ChildPool`` (the path every cache miss takes), for the reference article
+``publishing.time_budget.ChildPool`` (the path every cache miss takes), for the reference article
 and one about 5,000 words long; then the one-off costs: the first call (the forkserver starts),
 stopping a render at its budget, and the next call (a fresh child).
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from insights.rendering import rendered_markdown  # noqa: E402
-from insights.time_budget import ChildPool, OverBudget  # noqa: E402
+from publishing.rendering import rendered_markdown  # noqa: E402
+from publishing.time_budget import ChildPool, OverBudget  # noqa: E402
 
 REFERENCE = (ROOT / "content/why-open-source-ai-models-are-winning-in-2026.md").read_text()
 BODY = REFERENCE.split("---", 2)[2]
@@ -38,7 +38,7 @@ def median_seconds(render) -> float:
 
 
 def main() -> None:
-    pool = ChildPool(preload=["insights.rendering"])
+    pool = ChildPool(preload=["publishing.rendering"])
     start = time.perf_counter()
     pool.run(30, rendered_markdown, BODY)
     first = time.perf_counter() - start

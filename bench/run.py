@@ -38,8 +38,8 @@ from bench.serving import (  # noqa: E402
     workers_of,
 )
 from bench.wrk import Result, wrk  # noqa: E402
-from insights.settings import static_cache_dir  # noqa: E402
-from tests.nginx import nginx  # noqa: E402
+from harness.nginx import nginx  # noqa: E402
+from settings import static_cache_dir  # noqa: E402
 
 REFERENCE = "/insights/why-open-source-ai-models-are-winning-in-2026/"
 
@@ -163,7 +163,7 @@ RENDER_ONCE = """
 import sys, time
 from datetime import UTC, datetime
 from app import create_app
-from insights.rendering import rendered_markdown
+from publishing.rendering import rendered_markdown
 app = create_app({"CONTENT_DIR": sys.argv[1]})
 article = app.extensions["insights.library"].snapshot().get(sys.argv[2], datetime.now(UTC), True)
 times = []

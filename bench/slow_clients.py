@@ -16,16 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from insights.settings import static_cache_dir
-from tests.conftest import REFERENCE_SLUG, ROOT
-from tests.nginx import nginx
-from tests.servers import gunicorn
-from tests.slow_clients import Outcome, allow_open_files, attack
+from harness.nginx import nginx
+from harness.servers import ROOT, gunicorn
+from harness.slow_clients import Outcome, allow_open_files, attack
+from settings import static_cache_dir
 
 SECONDS = 20
 BARE = (4, 8, 16, 32, 64)
 FRONTED = (1_000, 4_000, 8_000, 15_000)
-PROBES = (f"/insights/{REFERENCE_SLUG}/", "/healthz")
+PROBES = ("/insights/why-open-source-ai-models-are-winning-in-2026/", "/healthz")
 
 
 def row(setup: str, clients: int, outcome: Outcome) -> str:

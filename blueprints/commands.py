@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, current_app
 
-from blueprints.feeds import sitemap_files
-from insights.checks import find_problems, problem_line
-from insights.export import ExportError, export
-from insights.sitemap import places
+from blueprints.sitemaps import sitemap_files
+from publishing.checks import find_problems, problem_line
+from publishing.sitemap import places
+from serving.export import ExportError, export
 
 bp = Blueprint("commands", __name__, cli_group=None)
 
@@ -36,7 +36,7 @@ def check() -> None:
     library = current_app.extensions["insights.library"]
     # Each problem is printed once, below: the log lines the library and the renderer write
     # about the same faults (a skipped file, a render that failed) would say it twice.
-    with _silenced("insights"):
+    with _silenced("publishing"):
         snapshot = library.snapshot(force=True)
         problems = find_problems(snapshot)
     for problem in problems:

@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template
 
-from blueprints.responses import conditional
-from blueprints.security import allow_inline_styles
-from blueprints.templating import page_url
-from insights.article import Article
-from insights.library import Library, View
-from insights.listing import Card, Page, card, page_number, paginate
+from hooks.responses import conditional
+from hooks.security import allow_inline_styles
+from hooks.templating import page_url
+from publishing.article import Article
+from publishing.library import Library, View
+from publishing.listing import Card, Page, card, page_number, paginate
 
 bp = Blueprint("site", __name__)
 

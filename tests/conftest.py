@@ -9,14 +9,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from tests.support.site import INSTANT, ROOT, SITE_URL
 
-pytest_plugins = ["tests.conftest_browser"]
+SLOW_MARKERS = {"browser", "server"}
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE_URL = "https://insights.example.org"
-REFERENCE_SLUG = "why-open-source-ai-models-are-winning-in-2026"
-# A test writes a file and asks for it at once: no wait between scans, none for a quiet file.
-INSTANT = {"RESCAN_INTERVAL": 0, "QUIET_SECONDS": 0}
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser and server tests form the slow tier: ``pytest -m "not slow"`` leaves them out."""
+    for item in items:
+        if SLOW_MARKERS & {mark.name for mark in item.iter_markers()}:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from insights.settings import DEFAULTS, RANGES, SettingError
+from settings import DEFAULTS, RANGES, SettingError
+from tests.support.site import ROOT
 
 
 def test_defaults_point_at_the_shipped_content():
     app = create_app()
-    assert Path(app.config["CONTENT_DIR"]) == Path(__file__).resolve().parent.parent / "content"
+    assert Path(app.config["CONTENT_DIR"]) == ROOT / "content"
     assert app.config["CACHE_TYPE"] == "SimpleCache"
     assert app.config["SHOW_DRAFTS"] is False
 
@@ -32,7 +33,7 @@ def test_environment_variables_with_the_insights_prefix_override_defaults(monkey
 
 
 def test_every_default_key_is_documented_in_the_readme():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     for key in DEFAULTS:
         assert f"`INSIGHTS_{key}`" in readme, key
 

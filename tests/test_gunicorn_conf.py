@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, _wait_for, free_port
+from harness.servers import ROOT, _wait_for, free_port
 
 pytestmark = pytest.mark.server
 

@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from insights.settings import static_cache_dir
+from settings import static_cache_dir
 
 
 def test_static_builds_default_to_the_users_cache_dir_never_the_shared_temp_dir(monkeypatch):

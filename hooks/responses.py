@@ -1,0 +1,56 @@
+"""Responses with validators, so browsers, readers and proxies can revalidate with a 304."""
+
+import hashlib
+from datetime import datetime
+from http import HTTPStatus
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Response, current_app, make_response, request
+
+from serving import preconditions
+from serving.response_cache import CACHEABLE
+
+
+def conditional(
+    body: str | bytes,
+    last_modified: datetime,
+    mimetype: str = "text/html",
+    max_age: int | None = None,
+) -> Response:
+    """A 200 with ETag (a digest of the body) and Last-Modified, or the 304 or 412 that the
+    request's conditions call for (``serving.preconditions``).
+
+    It depends only on the URL and the content, so the response cache may keep it.
+    """
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = (
+        current_app.config["PAGE_MAX_AGE"] if max_age is None else max_age
+    )
+    request.environ[CACHEABLE] = True
+    verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
+    if verdict is HTTPStatus.NOT_MODIFIED:
+        response.status_code = verdict  # Werkzeug drops the body and the entity headers
+    elif verdict is HTTPStatus.PRECONDITION_FAILED:
+        failed = Response(status=verdict)  # an empty body, as the cache and static files send
+        failed.headers.update(preconditions.failed_headers([("ETag", response.headers["ETag"])]))
+        del failed.headers["Content-Type"]
+        return failed
+    return response
+
+
+def redirect_on_site(response: Response) -> Response:
+    """Every redirect of ours stays on the site: werkzeug builds its own (``/tags`` to ``/tags/``)
+    on the request's Host header, so a Location on that host is made relative."""
+    location = response.headers.get("Location")
+    if not (300 <= response.status_code < 400 and location):
+        return response
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc.lower() == request.host.lower():
+        response.headers["Location"] = urlunsplit(
+            ("", "", parts.path or "/", parts.query, parts.fragment)
+        )
+    return response

@@ -1,0 +1,47 @@
+"""What every template can use: the site's settings, absolute URLs, asset URLs, date formats."""
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+
+from publishing.feeds import FORMATS
+
+
+def site_url() -> str:
+    """The configured public base URL, or the one this request came in on."""
+    return (current_app.config["SITE_URL"] or request.host_url).rstrip("/")
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    return site_url() + url_for(endpoint, **values)
+
+
+def page_url(number: int) -> str:
+    """The URL of page ``number`` of the list this request shows (page 1 has no number)."""
+    args = {**(request.view_args or {}), "page": number if number > 1 else None}
+    return url_for(request.endpoint or "site.index", **args)
+
+
+def asset(filename: str) -> str:
+    """The file's URL under the current static build: cached for a year, new on any change."""
+    build = current_app.extensions["insights.static"]
+    return url_for("static", filename=build.url_path(filename))
+
+
+def longdate(moment: datetime) -> str:
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+# (endpoint, format) of each feed, for the templates' <link rel="alternate"> tags and links.
+FEED_FORMATS = [(f"feeds.{name}", kind) for name, kind in FORMATS.items()]
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(FEED_FORMATS, "feed_formats")
+    app.add_template_global(absolute_url)
+    app.add_template_global(asset)
+    app.add_template_global(page_url)
+    app.add_template_global(site_url)
+    app.add_template_filter(longdate)
+    app.add_template_filter(datetime.isoformat, "isodate")

@@ -1,0 +1,27 @@
+"""Everything wrong with the content: files that were skipped, blocks that cannot be drawn and
+mistakes in blocks that are drawn all the same (a misspelt chart key, a chart with no labels)."""
+
+from pathlib import Path
+
+from publishing.article import Problem, shown
+from publishing.library import Snapshot
+from publishing.rendering import render_uncached
+
+
+def find_problems(snapshot: Snapshot) -> list[Problem]:
+    problems = list(snapshot.problems)
+    for article in snapshot.articles:
+        rendered = render_uncached(article)
+        problems += [
+            Problem(article.path, reason) for reason in (*rendered.problems, *rendered.warnings)
+        ]
+    return sorted(problems)
+
+
+def problem_line(problem: Problem, content_dir: Path) -> str:
+    """``problem`` as ``check`` prints it: its file named relative to the content directory,
+    which the author knows (the content directory itself keeps its full name)."""
+    path = problem.path
+    if path != content_dir and path.is_relative_to(content_dir):
+        path = path.relative_to(content_dir)
+    return f"{shown(path)}: {problem.reason}"

@@ -1,0 +1,151 @@
+"""Python-Markdown as articles use it: tables, footnotes, Pygments, permalinks, charts, diagrams."""
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+from pymdownx.slugs import slugify
+
+from publishing.accessible_markup import AccessibleMarkup
+from publishing.bounded_yaml import clip
+from publishing.chart_lint import lint_chart
+from publishing.charts import ChartError, chart_html, error_box, parse_chart
+from publishing.diagrams import DiagramError, diagram_html
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RenderNotes:
+    """What one conversion found: which kinds of block it has, and which could not be drawn."""
+
+    blocks: Counter[str] = field(default_factory=Counter)  # fenced blocks seen, by kind
+    drawn: Counter[str] = field(default_factory=Counter)  # of those, the usable ones
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # faults in blocks that are still drawn
+
+    @property
+    def charts(self) -> int:
+        return self.drawn["chart"]
+
+    @property
+    def diagrams(self) -> int:
+        return self.drawn["diagram"]
+
+
+Fence = Callable[..., str]
+
+
+def _fence(kind: str, build: Callable[[str, int], tuple[str, list[str]]]) -> Fence:
+    """A SuperFences formatter: the HTML of ``build(source, number)`` (whose warnings go to the
+    notes), or an error box naming the fault."""
+
+    def format_block(
+        source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
+    ) -> str:
+        notes: RenderNotes = md.insights_notes
+        notes.blocks[kind] += 1
+        number = notes.blocks[kind]
+        try:
+            html, warnings = build(source, number)
+        except (ChartError, DiagramError) as exc:
+            message = f"{kind} {number}: {exc}"
+        except Exception as exc:  # SuperFences would drop the block silently: say so instead
+            log.exception("%s %d could not be drawn", kind, number)
+            message = f"{kind} {number}: could not be drawn ({type(exc).__name__}: {exc})"
+        else:
+            notes.drawn[kind] += 1
+            notes.warnings += [f"{kind} {number}: {warning}" for warning in warnings]
+            return html
+        notes.problems.append(message)
+        return error_box(f"{kind.capitalize()} not shown", message, source)
+
+    return format_block
+
+
+def _chart(source: str, number: int) -> tuple[str, list[str]]:
+    config = parse_chart(source)
+    return chart_html(config, number), lint_chart(config)
+
+
+_chart_fence = _fence("chart", _chart)
+_mermaid_fence = _fence("diagram", lambda source, number: (diagram_html(source), []))
+
+
+_slug = slugify(case="lower")
+_CHART_ID = re.compile(r"chart-\d+(?:-data)?")
+
+
+def _heading_id(text: str, separator: str) -> str:
+    """A heading's id; never one of the ids chart figures take (chart-1, chart-1-data, …)."""
+    ident = _slug(text, separator)
+    return f"{ident}-section" if _CHART_ID.fullmatch(ident) else ident
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "toc",
+            "attr_list",
+            "def_list",
+            "abbr",
+            "sane_lists",
+            "md_in_html",
+            "pymdownx.highlight",
+            "pymdownx.superfences",
+            AccessibleMarkup(),
+        ],
+        extension_configs={
+            "toc": {
+                "permalink": "#",
+                "permalink_title": "Link to this section",
+                "slugify": _heading_id,
+                "toc_depth": "2-4",
+            },
+            "pymdownx.highlight": {
+                "use_pygments": True,
+                "css_class": "highlight",
+                "guess_lang": False,
+                "pygments_lang_class": True,
+            },
+            "pymdownx.superfences": {
+                "custom_fences": [
+                    {"name": "chart", "class": "chart", "format": _chart_fence},
+                    {"name": "mermaid", "class": "mermaid", "format": _mermaid_fence},
+                ]
+            },
+            "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+        },
+        output_format="html",
+    )
+
+
+_local = threading.local()
+
+
+def convert(text: str) -> tuple[str, str, RenderNotes]:
+    """(article HTML, table of contents HTML, notes) for Markdown ``text``.
+
+    One Markdown instance per thread: building one costs more than a short article.
+    """
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _new_markdown()
+    md.reset()
+    md.insights_notes = notes = RenderNotes()
+    try:
+        html = md.convert(text)
+    except Exception as exc:  # an extension that chokes on odd input costs this article only
+        log.exception("Markdown could not be converted")
+        _local.md = None  # its state is unknown now: the next article gets a fresh one
+        message = f"the article could not be converted ({type(exc).__name__}: {clip(str(exc))})"
+        notes.problems.append(message)
+        return error_box("Article not shown", message, text[:2000]), "", notes
+    return html, getattr(md, "toc", ""), notes

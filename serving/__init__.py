@@ -1,0 +1,1 @@
+"""The serving side: WSGI layers and files that know HTTP and nothing of Markdown."""

@@ -1,0 +1,139 @@
+"""The published site written out as files, so a plain file server, nginx or a CDN can serve it.
+
+Every page is fetched through the app itself (its WSGI callable), so the files hold what the
+server sends. Starting from the given paths, every internal ``href`` and ``src`` of every HTML
+page is followed too. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
+``404.html``. The site puts nothing in query strings (list pages are ``/insights/page/N/``), so
+the files are byte for byte what the server sends.
+"""
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from werkzeug.test import Client
+
+from serving.response_cache import WSGIApp
+
+MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written there
+
+
+class ExportError(Exception):
+    """The export cannot start; the message says why."""
+
+
+@dataclass
+class Report:
+    written: list[str] = field(default_factory=list)  # URL paths, in the order fetched
+    problems: list[str] = field(default_factory=list)  # one line each: the URL and what failed
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def links(html: str, page: str, site_url: str) -> list[str]:
+    """The site-internal paths (with their query) that ``html``, served at ``page``, points to."""
+    parser = _Links()
+    parser.feed(html)
+    base = site_url.rstrip("/") + page
+    site = urlsplit(site_url)
+    found = []
+    for link in parser.found:
+        try:
+            target = urlsplit(urljoin(base, link))
+        except ValueError:  # "http://[x": kept as written, for the export to report
+            found.append(link)
+            continue
+        if (target.scheme, target.netloc) == (site.scheme, site.netloc):
+            found.append(target.path + (f"?{target.query}" if target.query else ""))
+    return found
+
+
+def file_for(url: str) -> PurePosixPath | None:
+    """Where the response for ``url`` goes, relative to the export; None when no file can be
+    served at that URL by a file server (it has a query string)."""
+    path, _, query = url.partition("?")
+    if query:
+        return None
+    if path.endswith("/"):
+        path += "index.html"
+    relative = PurePosixPath(unquote(path).lstrip("/"))
+    if ".." in relative.parts or not relative.parts:
+        return None
+    return relative
+
+
+def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -> Report:
+    """Fetch ``seeds`` and every page they link to; write each 200 under ``target``."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} is not an empty directory")
+    client = Client(app)
+    base_url = site_url.rstrip("/") + "/"
+    report = Report()
+    queue, seen = deque(seeds), set()
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            if _export_one(client, url, target, base_url, site_url, queue):
+                report.written.append(url)
+        except _NotWritten as exc:
+            report.problems.append(f"{url}: {exc}")
+    missing = client.get(MISSING, base_url=base_url)
+    if missing.status_code != 404:
+        report.problems.append(f"{MISSING}: answered {missing.status}, not the 404 page")
+    _write(target / MISSING.lstrip("/"), missing.get_data())
+    return report
+
+
+class _NotWritten(Exception):
+    """One URL could not be exported; the message says why."""
+
+
+def _export_one(
+    client: Client, url: str, target: Path, base_url: str, site_url: str, queue: deque[str]
+) -> bool:
+    """Fetch ``url``, write it, queue the links of a page; False when it is rightly left out."""
+    try:
+        urlsplit(url)
+    except ValueError as exc:  # "http://[x", kept as written by ``links``
+        raise _NotWritten(f"cannot be read as a URL: {exc}") from None
+    place = file_for(url)
+    if place is None:
+        raise _NotWritten("a file server cannot serve this URL; not written")
+    response = client.get(url, base_url=base_url)
+    if response.status_code != 200:
+        raise _NotWritten(f"answered {response.status}")
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return False  # answers that must never be kept, such as /healthz
+    body = response.get_data()
+    if response.mimetype == "text/html":
+        queue.extend(links(response.get_data(as_text=True), url, site_url))
+    try:
+        _write(target / place, body)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        # /a and /a/ both answered: one path of a file server cannot be a file and a directory.
+        raise _NotWritten(
+            f"not written: {place} is also a directory or a file of the export"
+        ) from None
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        raise _NotWritten(f"not written: {exc}") from None
+    return True
+
+
+def _write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)

@@ -1,0 +1,190 @@
+"""Whole responses kept in memory per URL and content version, answered without entering the app.
+
+A WSGI middleware in front of Flask. A GET or HEAD is looked up under its scheme, path (and
+host, when the site's URL comes from it) and the content version the app reports (a digest of
+every content file, plus how many scheduled articles have come due), so an edit, an addition or
+an article's date passing makes a new key and nothing needs invalidating. A hit is answered from
+memory: the stored status and headers (security headers included), the body in the best coding
+the client accepts, or a 304 or 412 by the same rules as the app (``preconditions``). On a miss
+the app answers a plain GET; its response is kept only when the view marked it cacheable
+(``CACHEABLE`` in the environ) and it is a 200 that depends on nothing else in the request.
+Compressed bodies are made once, when an entry is stored.
+
+The store is per process, a least-recently-used map bounded in bytes.
+"""
+
+import contextlib
+import sys
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, replace
+from http import HTTPStatus
+from typing import Any
+
+from cachetools import LRUCache
+
+from serving import preconditions, variants
+from serving.variants import Variant
+
+CACHEABLE = "insights.cacheable"  # environ key a view sets when its 200 may be stored
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+# Without them the app answers a plain GET (a 200 that can be stored); the cache then applies
+# the conditions itself, to the coding it sends (each has its own ETag). Ranges are not served.
+_STRIPPED = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
+_SLOT_OVERHEAD = 100  # bytes the LRU map and its bookkeeping spend on each entry
+
+
+def footprint(*objects: object) -> int:
+    """Bytes that ``objects`` hold in memory, everything they reach counted once: texts,
+    bytes, tuples, lists, dicts and slotted dataclasses (entries and variants)."""
+    seen: set[int] = set()
+    total = 0
+    stack = list(objects)
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "__slots__"):
+            stack.extend(getattr(item, name) for name in item.__slots__)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    status: str
+    last_modified: str | None
+    variants: dict[str, Variant[bytes]]
+    size: int
+
+
+def _entry_size(entry: Entry) -> int:
+    return entry.size
+
+
+def make_entry(
+    status: str, headers: list[tuple[str, str]], body: bytes, *, brotli_quality: int
+) -> Entry | None:
+    """An entry for a 200 from the app, or None when it must not be shared."""
+    found = {name.lower(): value for name, value in headers}
+    etag = found.get("etag", "")
+    tag = etag[1:-1] if len(etag) > 2 and etag[0] == etag[-1] == '"' else ""  # strong ones only
+    cache_control = found.get("cache-control", "").lower()
+    if (
+        not status.startswith("200 ")
+        or "set-cookie" in found
+        or "vary" in found  # it depends on a request header the key does not hold
+        or "content-encoding" in found
+        or not tag
+        or any(word in cache_control for word in ("no-store", "private", "no-cache"))
+    ):
+        return None
+    payloads = {"identity": (body, len(body))}
+    if variants.is_compressible(found.get("content-type", "")):
+        forms = variants.compressed_forms(body, brotli_quality=brotli_quality)
+        payloads.update((coding, (packed, len(packed))) for coding, packed in forms.items())
+    made = variants.make_variants(headers, tag, payloads)
+    last_modified = found.get("last-modified")
+    return Entry(status, last_modified, made, footprint(status, last_modified, made))
+
+
+class ResponseCache:
+    """Wraps a WSGI app; ``version()`` is called on every GET/HEAD and must be cheap."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        version: Callable[[], Hashable],
+        max_bytes: int,
+        *,
+        vary_on_host: bool = True,
+        brotli_quality: int = 5,
+    ) -> None:
+        self.app = app
+        self.vary_on_host = vary_on_host
+        self.version = version
+        self.brotli_quality = brotli_quality
+        self._store: LRUCache[Hashable, Entry] = LRUCache(max_bytes, getsizeof=_entry_size)
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        # No page reads the query string, so ?utm_source=… or a random one is the same page,
+        # not a new entry to render and compress; the host counts only when URLs are built from it.
+        key = (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST") if self.vary_on_host else None,
+            environ.get("SCRIPT_NAME"),
+            environ.get("PATH_INFO"),
+            self.version(),
+        )
+        with self._lock:
+            entry = self._store.get(key)
+        if entry is None:
+            # A HEAD fills the cache like a GET, so it gets the same headers a GET would.
+            status, headers, body, cacheable = self._plain_get(environ)
+            if cacheable:
+                entry = make_entry(status, headers, body, brotli_quality=self.brotli_quality)
+            if entry is None:
+                start_response(status, headers)
+                return [] if method == "HEAD" else [body]
+            # The key is counted too: under random Host headers it is most of what grows.
+            entry = replace(entry, size=entry.size + footprint(key) + _SLOT_OVERHEAD)
+            with self._lock, contextlib.suppress(ValueError):  # larger than the whole store
+                self._store[key] = entry
+        return self._answer(entry, environ, start_response)
+
+    def _plain_get(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes, bool]:
+        """The app's answer to this GET without its conditions: (status, headers, body,
+        whether the view marked it cacheable)."""
+        plain = {name: value for name, value in environ.items() if name not in _STRIPPED}
+        plain["REQUEST_METHOD"] = "GET"
+        chunks: list[bytes] = []
+        started: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [status, headers]
+            return chunks.append
+
+        result = self.app(plain, capture)
+        try:
+            chunks.extend(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return started[0], started[1], b"".join(chunks), bool(plain.get(CACHEABLE))
+
+    @staticmethod
+    def _answer(entry: Entry, environ: dict, start_response: StartResponse) -> list[bytes]:
+        variant = variants.select(entry.variants, environ.get("HTTP_ACCEPT_ENCODING", ""))
+        verdict = preconditions.evaluate(environ, variant.etag, entry.last_modified)
+        if verdict is HTTPStatus.NOT_MODIFIED:
+            start_response("304 NOT MODIFIED", variant.not_modified_headers)
+            return []
+        if verdict is HTTPStatus.PRECONDITION_FAILED:
+            start_response(
+                "412 PRECONDITION FAILED",
+                preconditions.failed_headers(variant.not_modified_headers),
+            )
+            return []
+        start_response(entry.status, variant.headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [variant.payload]

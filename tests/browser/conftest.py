@@ -1,0 +1,158 @@
+"""Browser fixtures: one gunicorn and one Chromium for the whole session, watched pages per test.
+
+The server reads a private copy of ``content/`` with hostile test articles added, so the sample
+articles are tested as shipped and the hostile ones sit beside them on every list page.
+"""
+
+import re
+import shutil
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import pytest
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+
+from harness.servers import gunicorn
+from tests.browser.chromium import Watch, launch, watch
+from tests.support.site import ROOT
+
+SCREENSHOTS = ROOT / "screenshots"
+MISSING_PATH = "/insights/no-such-article/"
+
+# Each hostile value would set one of the HOSTILE_GLOBALS on window if it ever ran as code.
+HOSTILE_SLUG = "hostile-labels"
+HOSTILE_GLOBALS = ("x", "y", "z", "w", "t")
+HOSTILE_ARTICLE = """---
+title: "<script>window.t=1</script>Hostile labels"
+date: 2025-06-01
+tags: [Hostile]
+---
+
+Every label below is text that would run as code if it were ever treated as HTML.
+
+```chart
+{
+  "type": "bar",
+  "data": {
+    "labels": ["</script><script>window.x=1</script>", "plain"],
+    "datasets": [{"label": "<img src=x onerror=\\"window.y=1\\">", "data": [3, 5]}]
+  }
+}
+```
+
+```mermaid
+graph TD
+  A["<img src=x onerror=window.z=1>"] --> B[Safe node]
+  click A href "javascript:window.w=1"
+```
+"""
+
+
+def _slug(path: Path) -> str:
+    return str(frontmatter.load(path).get("slug") or path.stem)
+
+
+SAMPLE_SLUGS = sorted(_slug(path) for path in (ROOT / "content").glob("*.md"))
+
+
+@pytest.fixture(scope="session")
+def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("browser") / "content"
+    shutil.copytree(ROOT / "content", target)
+    (target / f"{HOSTILE_SLUG}.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def live_site(browser_content: Path) -> Iterator[str]:
+    """The base URL of a real gunicorn serving the browser content."""
+    with gunicorn({"INSIGHTS_CONTENT_DIR": str(browser_content)}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def site_pages(live_site: str) -> dict[str, str]:
+    """Name -> path of every kind of page: lists, a tag page, each sample article, the 404."""
+    with urllib.request.urlopen(live_site + "/tags/", timeout=10) as answer:
+        tag = re.search(r'href="(/tags/[^"/]+/)"', answer.read().decode())
+    assert tag, "the tags page links no tag page"
+    return {
+        "home": "/",
+        "index": "/insights/",
+        "tags": "/tags/",
+        "tag": tag.group(1),
+        **{f"article-{slug}": f"/insights/{slug}/" for slug in SAMPLE_SLUGS},
+        "not-found": MISSING_PATH,
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """``screenshots/`` at the repository root, emptied of the last run's pictures."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page in its own browser context, with a record of what it did."""
+
+    page: Page
+    watch: Watch
+
+    def goto(self, path: str, status: int = 200, wait_until: str = "load") -> Response:
+        """Opens ``path``; with ``wait_until="commit"`` it returns while the page still loads,
+        so several pages can load at once."""
+        url = self.watch.origin + path
+        if status >= 400:
+            self.watch.expect_error_status(url)
+        response = self.page.goto(url, wait_until=wait_until)
+        assert response is not None and response.status == status, f"{path}: {response.status}"
+        return response
+
+
+OpenPage = Callable[..., Watched]
+
+
+@pytest.fixture
+def open_page(browser: Browser, live_site: str) -> Iterator[OpenPage]:
+    """Opens a watched page in a fresh context; keyword arguments override the context options.
+
+    Animations are off (reduced motion), so a chart's pixels are final once it has drawn.
+    """
+    contexts = []
+
+    def open_(**options) -> Watched:
+        settings = {
+            "viewport": {"width": 1280, "height": 900},
+            "color_scheme": "light",
+            "reduced_motion": "reduce",
+            **options,
+        }
+        context = browser.new_context(**settings)
+        contexts.append(context)
+        page = context.new_page()
+        return Watched(page, watch(page, live_site))
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def watched_page(open_page: OpenPage) -> Watched:
+    """A desktop-sized page in light theme that records errors and requests."""
+    return open_page()

@@ -1,0 +1,179 @@
+"""The nginx configs in deploy/: a micro-caching front for gunicorn, and a server for the export."""
+
+import gzip
+import time
+
+import pytest
+
+from app import create_app
+from harness.nginx import get, nginx
+from harness.servers import gunicorn
+from harness.slow_clients import allow_open_files, attack
+from hooks.security import security_headers
+from serving import static_assets
+from settings import static_cache_dir
+from tests.support.site import REFERENCE_SLUG, ROOT, SITE_URL
+
+pytestmark = pytest.mark.server
+
+ARTICLE = f"/insights/{REFERENCE_SLUG}/"
+IMMUTABLE = "public, max-age=31536000, immutable"
+LONG_AGO = "Mon, 01 Jan 1990 00:00:00 GMT"
+SLOW_CLIENTS = 1000
+HEADER_TIMEOUT = 5  # client_header_timeout in deploy/nginx.conf
+
+
+def assert_security_headers(headers, inline_styles: bool = False) -> None:
+    """The app's own security headers, to the letter, also on what nginx serves itself (its
+    config repeats them: nginx cannot ask the app)."""
+    for name, value in security_headers(0, inline_styles).items():
+        assert headers[name] == value, name
+
+
+def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_dir, tmp_path):
+    log = tmp_path / "gunicorn.log"
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
+    builds = static_cache_dir({"STATIC_CACHE_DIR": ""})
+    with gunicorn(env, workers=1, log=log) as app_url:
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(builds),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            # A page: from the app, then from the micro-cache, byte for byte.
+            status, headers, body = get(base + ARTICLE)
+            assert status == 200 and headers["X-Cache"] == "MISS"
+            assert body == get(app_url + ARTICLE)[2]
+            status, again, cached = get(base + ARTICLE)
+            assert (status, again["X-Cache"], cached) == (200, "HIT", body)
+            assert again["ETag"] == headers["ETag"]
+            assert again["Content-Security-Policy"] == headers["Content-Security-Policy"]
+
+            # A 304 on the app's validators.
+            status, _, empty = get(base + ARTICLE, **{"If-None-Match": headers["ETag"]})
+            assert (status, empty) == (304, b"")
+            status, _, _ = get(base + ARTICLE, **{"If-Modified-Since": headers["Last-Modified"]})
+            assert status == 304
+            # Failed preconditions, on nginx's copy as in the app (RFC 9110).
+            assert get(base + ARTICLE, **{"If-Match": '"nope"'})[0] == 412
+            assert get(base + ARTICLE, **{"If-Unmodified-Since": LONG_AGO})[0] == 412
+            assert get(base + ARTICLE, **{"If-Match": headers["ETag"]})[0] == 200
+            both = {"If-Match": headers["ETag"], "If-Unmodified-Since": LONG_AGO}
+            assert get(base + ARTICLE, **both)[0] == 412  # nginx checks both (README)
+
+            # Codings never mix in the cache.
+            status, packed, data = get(base + ARTICLE, **{"Accept-Encoding": "gzip"})
+            assert packed["Content-Encoding"] == "gzip" and gzip.decompress(data) == body
+            assert "Content-Encoding" not in get(base + ARTICLE)[1]
+            refused = get(base + ARTICLE, **{"Accept-Encoding": "gzip;q=0"})[1]
+            assert "Content-Encoding" not in refused
+            # Browsers spell Accept-Encoding in many ways; each coding is one cache entry.
+            first = get(base + ARTICLE, **{"Accept-Encoding": "gzip, deflate, br"})[1]
+            other = get(base + ARTICLE, **{"Accept-Encoding": "br, gzip, zstd"})[1]
+            assert first["Content-Encoding"] == other["Content-Encoding"] == "br"
+            assert other["X-Cache"] == "HIT" and other["Vary"] == "Accept-Encoding"
+
+            # A hashed static file: from disk, immutable, its .gz form when asked.
+            asset = next(
+                line.split('href="')[1].split('"')[0]
+                for line in body.decode().splitlines()
+                if 'rel="stylesheet"' in line
+            )
+            status, headers, css = get(base + asset)
+            assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+            assert_security_headers(headers)
+            assert css == (ROOT / "static" / asset.split("/", 3)[3]).read_bytes()
+            zipped = get(base + asset, **{"Accept-Encoding": "gzip"})
+            assert zipped[1]["Content-Encoding"] == "gzip" and gzip.decompress(zipped[2]) == css
+            assert get(base + asset, **{"If-Match": '"nope"'})[0] == 412
+            assert get(base + asset, **{"If-Unmodified-Since": LONG_AGO})[0] == 412
+            mjs = asset.rsplit("/", 2)[0] + "/vendor/mermaid/mermaid.esm.min.mjs"
+            assert get(base + mjs)[1]["Content-Type"].startswith("text/javascript")
+
+            # An expired copy is revalidated with the app's validators (the app answers nginx
+            # with a 304) while it is still served; an edit shows within a second or two.
+            time.sleep(2.1)  # nginx counts whole seconds: "1s" lasts one to two
+            assert get(base + ARTICLE)[1]["X-Cache"] in ("STALE", "UPDATING", "REVALIDATED")
+            time.sleep(0.3)
+            assert f'"GET {ARTICLE} HTTP/1.1" 304' in log.read_text()
+            page = content_dir / f"{REFERENCE_SLUG}.md"
+            page.write_text(page.read_text() + "\nEdited behind nginx.\n")
+            deadline = time.monotonic() + 5
+            while b"Edited behind nginx." not in get(base + ARTICLE)[2]:
+                assert time.monotonic() < deadline, "the edit never showed through nginx"
+                time.sleep(0.2)
+
+
+def test_a_thousand_slow_clients_leave_the_site_answering(content_dir, tmp_path):
+    """Clients that send a header byte every two seconds, replaced as soon as nginx cuts them,
+    1,000 at all times: nginx holds them at no cost to gunicorn and cuts each at its header
+    timeout, and the site answers throughout (16 such clients stop a bare gunicorn; README)."""
+    allow_open_files(SLOW_CLIENTS + 500)
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
+    with gunicorn(env, log=tmp_path / "gunicorn.log") as app_url:
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(static_cache_dir({"STATIC_CACHE_DIR": ""})),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            port = int(base.rsplit(":", 1)[1])
+            probes = [base + ARTICLE, base + "/healthz", base + "/tags/"]  # /healthz: the app
+            outcome = attack(port, probes, connections=SLOW_CLIENTS, seconds=16, interval=2)
+    assert outcome.refused == 0
+    assert outcome.answered == len(outcome.probes) >= 7, outcome  # within 5 s each
+    assert outcome.opened >= 2 * SLOW_CLIENTS and outcome.cut >= SLOW_CLIENTS, outcome
+    assert outcome.longest < HEADER_TIMEOUT + 2 * 2, outcome  # cut at the timeout, not later
+
+
+def test_a_file_planted_in_a_build_is_not_served_by_nginx(content_dir, tmp_path):
+    cache = tmp_path / "static-cache"
+    build = static_assets.build(ROOT / "static", cache)
+    theme = build.root / "js/theme.js"
+    theme.write_bytes(b"planted")
+    theme.with_name("theme.js.gz").write_bytes(gzip.compress(b"planted"))
+    (build.root / "js/extra.js").write_bytes(b"planted")
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_STATIC_CACHE_DIR": str(cache)}
+    with gunicorn(env, workers=1) as app_url:  # starting checks the build and writes it again
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(cache),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            genuine = (ROOT / "static/js/theme.js").read_bytes()
+            status, headers, body = get(f"{base}/static/{build.id}/js/theme.js")
+            assert (status, body) == (200, genuine)
+            assert headers["Cache-Control"] == IMMUTABLE
+            packed = get(f"{base}/static/{build.id}/js/theme.js", **{"Accept-Encoding": "gzip"})
+            assert packed[1]["Content-Encoding"] == "gzip"
+            assert gzip.decompress(packed[2]) == genuine
+            assert get(f"{base}/static/{build.id}/js/extra.js")[0] == 404
+
+
+def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, tmp_path):
+    for n in range(12):
+        write_article(f"bulk-{n:02d}", f"title: Bulk {n}\ndate: 2025-03-{n + 1:02d}\n")
+    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL})
+    site = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["export", str(site)]).exit_code == 0
+    client = app.test_client()
+    with nginx("nginx-export.conf", {"INSIGHTS_EXPORT_DIR": str(site)}, tmp_path / "ngx") as base:
+        status, headers, body = get(base + ARTICLE)
+        assert status == 200 and body == client.get(ARTICLE).data
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert_security_headers(headers, inline_styles=True)  # each page narrows it in a <meta>
+        assert b'<meta http-equiv="Content-Security-Policy"' in body  # the page's own policy
+        status, _, second = get(base + "/insights/page/2/")
+        assert status == 200 and b"Bulk 0" in second and b"Bulk 11" not in second
+        assert get(base + "/feed.xml")[1]["Content-Type"] == "application/rss+xml; charset=utf-8"
+        assert get(base + "/feed.json")[1]["Content-Type"].startswith("application/feed+json")
+        status, _, missing = get(base + "/insights/no-such/")
+        assert status == 404 and b"404 Not Found" in missing
+        build = app.extensions["insights.static"].id
+        status, headers, _ = get(f"{base}/static/{build}/js/theme.js")
+        assert status == 200 and headers["Cache-Control"] == IMMUTABLE
+        assert_security_headers(headers)
+        assert_security_headers(get(base + "/feed.xml")[1], inline_styles=True)
+        assert headers["Content-Type"].startswith("text/javascript")

@@ -1,0 +1,126 @@
+"""Odd entries in the content directory each cost themselves a problem, never the scan."""
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from publishing.content_files import NotAFile, list_articles, name_fault, read_bytes
+
+GOOD = b"---\ntitle: Good\ndate: 2026-01-01\n---\nText.\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "good.md").write_bytes(GOOD)
+    return content
+
+
+def reasons(folder: Path) -> dict[str, str]:
+    files, problems = list_articles(folder)
+    assert [f.name for f in files] == ["good.md"], "the good file is always listed"
+    return {p.path.name: p.reason for p in problems}
+
+
+def test_a_directory_named_like_an_article_is_named(folder):
+    (folder / "notes.md").mkdir()
+    assert reasons(folder) == {"notes.md": "is a directory, not a file"}
+
+
+def test_a_fifo_is_named_and_never_opened(folder):
+    os.mkfifo(folder / "pipe.md")
+    # Opening a FIFO for reading blocks until a writer comes: the scan must return regardless.
+    done = threading.Event()
+    result: dict[str, str] = {}
+    thread = threading.Thread(target=lambda: (result.update(reasons(folder)), done.set()))
+    thread.start()
+    assert done.wait(5), "listing stalled on the FIFO"
+    assert result == {"pipe.md": "is a named pipe (FIFO), not a file"}
+
+
+def test_a_socket_is_named(folder, tmp_path):
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "sock.md"))
+        assert reasons(folder) == {"sock.md": "is a socket, not a file"}
+
+
+def test_symlinks_dangling_looping_or_leading_out_are_named(folder, tmp_path):
+    (folder / "dangling.md").symlink_to(folder / "nowhere.md")
+    (folder / "loop.md").symlink_to("loop.md")
+    secret = tmp_path / "secret.md"
+    secret.write_bytes(GOOD)
+    (folder / "outside.md").symlink_to(secret)
+    (folder / "relative-out.md").symlink_to("../secret.md")
+    assert reasons(folder) == {
+        "dangling.md": "is a symlink to a file that does not exist",
+        "loop.md": "cannot be read: Too many levels of symbolic links",
+        "outside.md": "is a symlink that leads outside the content directory",
+        "relative-out.md": "is a symlink that leads outside the content directory",
+    }
+
+
+def test_a_symlink_inside_the_directory_is_followed(folder):
+    (folder / "drafts").mkdir()
+    (folder / "drafts" / "real.md").write_bytes(GOOD)
+    (folder / "linked.md").symlink_to("drafts/real.md")
+    files, problems = list_articles(folder)
+    assert problems == []
+    linked = next(f for f in files if f.name == "linked.md")
+    assert linked.source == str((folder / "drafts" / "real.md").resolve())
+    assert read_bytes(linked, 1000)[1] == GOOD
+
+
+def test_a_content_directory_reached_through_a_symlink_still_follows_its_own_links(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.md").write_bytes(GOOD)
+    (real / "b.md").symlink_to("a.md")
+    (tmp_path / "alias").symlink_to(real)
+    files, problems = list_articles(tmp_path / "alias")
+    assert [f.name for f in files] == ["a.md", "b.md"] and problems == []
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (os.fsdecode(b"caf\xe9.md"), "the file name is not valid UTF-8"),
+        ("two\nlines.md", "the file name holds a control character (a newline or a tab, say)"),
+        ("tab\there.md", "the file name holds a control character (a newline or a tab, say)"),
+    ],
+)
+def test_names_that_are_not_utf8_or_hold_control_characters_are_named(folder, name, reason):
+    (folder / name).write_bytes(GOOD)
+    assert reasons(folder) == {name: reason}
+
+
+def test_ordinary_names_in_any_script_are_fine():
+    assert name_fault("новости-2026.md") is None
+    assert name_fault("数据 分析.md") is None
+
+
+def test_an_entry_swapped_for_a_fifo_after_the_listing_fails_at_once(folder):
+    files, _ = list_articles(folder)
+    (folder / "good.md").unlink()
+    os.mkfifo(folder / "good.md")
+    with pytest.raises(NotAFile, match="is a named pipe"):
+        read_bytes(files[0], 1000)
+
+
+def test_an_entry_swapped_for_a_symlink_after_the_listing_is_not_followed(folder, tmp_path):
+    files, _ = list_articles(folder)
+    secret = tmp_path / "secret.md"
+    secret.write_bytes(b"secret")
+    (folder / "good.md").unlink()
+    (folder / "good.md").symlink_to(secret)
+    with pytest.raises(OSError, match="symbolic links"):
+        read_bytes(files[0], 1000)
+
+
+def test_read_bytes_stops_one_byte_past_the_limit(folder):
+    files, _ = list_articles(folder)
+    before, data, after = read_bytes(files[0], 10)
+    assert data == GOOD[:11] and before.st_size == after.st_size == len(GOOD)

@@ -1,0 +1,57 @@
+"""Child processes under a time budget: killed past it, and never the cause of a failed page."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from publishing.time_budget import ChildDied, ChildPool, OverBudget
+from tests.support.site import ROOT
+
+
+def _exit_at_once() -> None:
+    os._exit(3)
+
+
+def test_a_child_past_its_budget_is_killed():
+    pool = ChildPool()
+    started = time.monotonic()
+    with pytest.raises(OverBudget, match=r"stopped after 0\.5 s"):
+        pool.run(0.5, time.sleep, 30)
+    assert time.monotonic() - started < 10
+    assert pool.run(5, sum, [1, 2, 3]) == 6, "the next call gets a new child"
+
+
+def test_a_child_that_dies_is_named_with_its_exit_code():
+    pool = ChildPool()
+    assert pool.run(5, os.getpid) != os.getpid()
+    with pytest.raises(ChildDied, match="exit code 3"):
+        pool.run(5, _exit_at_once)
+
+
+def test_pages_are_served_where_children_cannot_start():
+    # A main module read from stdin cannot be imported again, so every child dies at start:
+    # the articles are rendered in the process itself, said once in the log.
+    script = """
+import tempfile, pathlib
+from app import create_app
+folder = pathlib.Path(tempfile.mkdtemp())
+(folder / "a.md").write_text("---\\ntitle: A\\ndate: 2026-01-01\\n---\\nHello *there*.\\n")
+(folder / "b.md").write_text("---\\ntitle: B\\ndate: 2026-01-02\\n---\\nAgain.\\n")
+app = create_app({"CONTENT_DIR": str(folder), "RESCAN_INTERVAL": 0, "QUIET_SECONDS": 0})
+client = app.test_client()
+for url in ["/insights/a/", "/insights/b/", "/feed.xml"]:
+    response = client.get(url)
+    print(url, response.status_code, b"there" in response.data)
+"""
+    result = subprocess.run(
+        [sys.executable, "-"], input=script, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.splitlines() == [
+        "/insights/a/ 200 True",
+        "/insights/b/ 200 False",
+        "/feed.xml 200 True",
+    ], result.stderr
+    assert result.stderr.count("rendering in this process, with no time budget") == 1

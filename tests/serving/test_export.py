@@ -1,0 +1,173 @@
+"""``flask export`` writes the published site; a plain file server then serves every link."""
+
+import contextlib
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from harness.servers import _wait_for, free_port
+from serving.export import file_for, links
+from tests.support.pages import text
+from tests.support.site import ROOT, SITE_URL
+
+pytestmark = pytest.mark.server
+
+
+@contextlib.contextmanager
+def file_server(root: Path) -> Iterator[str]:
+    """``python -m http.server`` over ``root``; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(root)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: urllib.request.urlopen(base + "/", timeout=5).close() or True,
+                  "http.server", process)  # fmt: skip
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, "", b""
+
+
+@pytest.fixture
+def many(write_article) -> None:
+    """Enough articles for two list pages and a tag with two pages."""
+    for n in range(23):
+        tags = "[bulk]" if n % 2 else "[other]"
+        write_article(
+            f"bulk-{n:02d}", f"title: Bulk {n}\ndate: 2025-03-{n + 1:02d}\ntags: {tags}\n"
+        )
+    write_article("wip", "title: Not yet\ndate: 2025-01-01\ndraft: true\n")
+
+
+@pytest.fixture
+def exported(app, many, tmp_path) -> Path:
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_every_internal_link_of_every_exported_page_answers_200(exported):
+    pages = ["/" + str(p.relative_to(exported).parent) + "/" for p in exported.rglob("index.html")]
+    pages = [page.replace("/./", "/") for page in pages]
+    assert "/" in pages and "/insights/page/2/" in pages and "/tags/bulk/page/2/" in pages
+    with file_server(exported) as base:
+        queue, checked, broken = list(pages), set(), []
+        while queue:
+            path = queue.pop()
+            if path in checked:
+                continue
+            checked.add(path)
+            status, kind, body = fetch(base + path)
+            if status != 200:
+                broken.append(f"{path}: {status}")
+            elif kind == "text/html":
+                queue += links(body.decode(), path, SITE_URL)
+        assert broken == []
+        assert sum(path.startswith("/static/") for path in checked) >= 4
+        assert sum(path.startswith("/insights/bulk-") for path in checked) == 23
+
+
+def test_numbered_list_pages_are_byte_for_byte_what_the_server_sends(client, exported):
+    with file_server(exported) as base:
+        for page in ("/insights/page/2/", "/tags/bulk/page/2/"):
+            served = fetch(base + page)[2]
+            assert served == client.get(page).data
+            assert BeautifulSoup(served, "html.parser").select(".card h2")
+
+
+def test_feeds_sitemap_robots_and_the_404_page_are_written(client, exported):
+    assert (exported / "feed.xml").read_bytes() == client.get("/feed.xml").data
+    assert (exported / "robots.txt").read_bytes() == client.get("/robots.txt").data
+    assert (exported / "tags/bulk/atom.xml").is_file()
+    locations = [
+        loc.text
+        for loc in ElementTree.fromstring((exported / "sitemap.xml").read_bytes()).iter()
+        if loc.tag.endswith("loc")
+    ]
+    assert f"{SITE_URL}/insights/page/2/" in locations
+    for location in locations:
+        assert (exported / file_for(urlsplit(location).path)).is_file(), location
+    missing = BeautifulSoup((exported / "404.html").read_bytes(), "html.parser")
+    assert text(missing.select_one("title")) == "404 Not Found · Insights"
+    assert not (exported / "insights/wip").exists()
+    assert not (exported / "healthz").exists()
+
+
+def test_export_refuses_a_directory_that_is_not_empty(app, tmp_path):
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code != 0
+    assert "is not an empty directory" in result.output
+    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+
+
+def test_export_needs_the_site_url(app, tmp_path):
+    app.config["SITE_URL"] = ""
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "INSIGHTS_SITE_URL" in result.output
+
+
+def test_a_link_that_is_no_url_is_kept_as_written_to_be_reported():
+    html = '<a href="http://[oops/">x</a> <a href="/tags/">y</a> <a href="https://a.example/">z</a>'
+    assert links(html, "/", SITE_URL) == ["http://[oops/", "/tags/"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("/", "index.html"), ("/insights/page/3/", "insights/page/3/index.html"),
+     ("/feed.xml", "feed.xml"), ("/insights/?page=2", None), ("/insights/?q=1", None),
+     ("/../etc/passwd", None), ("/tags/caf%C3%A9/", "tags/café/index.html")],
+)  # fmt: skip
+def test_where_each_url_is_written(url, expected):
+    assert (str(file_for(url)) if file_for(url) else None) == expected
+
+
+def test_odd_links_are_each_one_reported_line(app, write_article, tmp_path):
+    write_article(
+        "odd",
+        "title: Odd links\ndate: 2025-01-01\n",
+        "[a](/static/css/site.css) [b](/static/css/site.css/) [c](/tags/ai//)\n"
+        "[d](/nul%00/) [e](/%2e%2e/%2e%2e/etc/) [f](/insights/?page=2) [g](/" + "x" * 300 + "/)\n",
+    )
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    lines = result.stdout.splitlines()
+    expected = [
+        "/static/css/site.css/: not written: static/css/site.css/index.html is also",
+        "/tags/ai//: answered 3",  # a redirect, which a file server cannot give
+        "/nul%00/: ",
+        "/%2e%2e/%2e%2e/etc/: a file server cannot serve this URL",
+        "/insights/?page=2: a file server cannot serve this URL",
+        f"/{'x' * 300}/: ",
+    ]
+    for start in expected:
+        assert sum(line.startswith(start) for line in lines) == 1, (start, lines)
+    assert len(lines) == len(expected), lines
+    assert (target / "static/css/site.css").read_bytes() == (
+        ROOT / "static/css/site.css"
+    ).read_bytes()
+    assert (target / "insights/odd/index.html").is_file()

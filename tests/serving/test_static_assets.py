@@ -1,0 +1,231 @@
+"""Static files: content-hashed URLs cached for a year, gzip and brotli made once per build."""
+
+import gzip
+import os
+import pwd
+import re
+import shutil
+import stat
+from urllib.parse import urljoin
+
+import brotli
+import pytest
+from flask import Flask
+
+from app import create_app
+from serving import static_assets
+from tests.support.pages import soup
+from tests.support.site import REFERENCE_SLUG, ROOT
+
+STATIC = ROOT / "static"
+IMMUTABLE = "max-age=31536000, public, immutable"
+IMPORT_RE = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
+DIAGRAM_PAGE = "/insights/how-a-request-reaches-the-model/"
+
+
+def asset_urls(client, page: str) -> list[str]:
+    html = soup(client.get(page))
+    found = [tag.get("href") or tag.get("src") for tag in html.select("link[href], script[src]")]
+    return [url for url in found if url.startswith("/static/")]
+
+
+def build_id(app: Flask) -> str:
+    return app.extensions["insights.static"].id
+
+
+def test_pages_link_assets_under_the_build_and_they_are_cached_for_a_year(app, client):
+    urls = asset_urls(client, f"/insights/{REFERENCE_SLUG}/")
+    assert urls and all(url.startswith(f"/static/{build_id(app)}/") for url in urls)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        relative = url.removeprefix(f"/static/{build_id(app)}/")
+        assert response.data == (STATIC / relative).read_bytes()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unversioned_static_urls_still_work_with_a_short_max_age(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "max-age=60, public"
+    assert response.data == (STATIC / "css/site.css").read_bytes()
+
+
+def test_module_scripts_are_served_as_javascript(app, client):
+    url = f"/static/{build_id(app)}/vendor/mermaid/mermaid.esm.min.mjs"
+    assert client.get(url).headers["Content-Type"].startswith("text/javascript")
+
+
+def test_mermaid_and_every_chunk_it_imports_resolve_under_the_hashed_url(app, client):
+    diagrams = next(u for u in asset_urls(client, DIAGRAM_PAGE) if u.endswith("diagrams.js"))
+    source = client.get(diagrams).get_data(as_text=True)
+    entry = re.search(r'new URL\("([^"]+)", import\.meta\.url\)', source).group(1)
+    queue, seen = [urljoin(diagrams, entry)], set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        queue.extend(urljoin(url, found) for found in IMPORT_RE.findall(text))
+    assert len(seen) > 20  # the entry, its static imports and the lazily imported diagram kinds
+    assert all(url.startswith(f"/static/{build_id(app)}/vendor/mermaid/") for url in seen)
+
+
+@pytest.mark.parametrize(
+    ("coding", "decode"), [("gzip", gzip.decompress), ("br", brotli.decompress)]
+)
+def test_static_files_come_precompressed_with_one_etag_per_coding(app, client, coding, decode):
+    url = f"/static/{build_id(app)}/vendor/chartjs/chart.umd.min.js"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": coding})
+    assert packed.headers["Content-Encoding"] == coding
+    assert decode(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) // 2
+    assert packed.headers["Vary"] == plain.headers["Vary"] == "Accept-Encoding"
+    tag = packed.headers["ETag"]
+    assert tag != plain.headers["ETag"]
+    headers = {"Accept-Encoding": coding, "If-None-Match": tag}
+    assert client.get(url, headers=headers).status_code == 304
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 200
+    refused = client.get(url, headers={"Accept-Encoding": f"{coding};q=0"})
+    assert "Content-Encoding" not in refused.headers
+
+
+def test_head_and_other_methods(app, client):
+    url = f"/static/{build_id(app)}/css/site.css"
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == str((STATIC / "css/site.css").stat().st_size)
+    assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["{build}/../app.py", "{build}/../../app.py", "../app.py", "{build}", "nothing.css",
+             "0123456789ab/css/site.css"],
+)  # fmt: skip
+def test_only_files_of_the_current_build_are_served(app, client, path):
+    assert client.get("/static/" + path.format(build=build_id(app))).status_code == 404
+
+
+def test_any_change_to_any_static_file_gives_new_urls(tmp_path):
+    root = tmp_path / "static"
+    shutil.copytree(STATIC / "css", root / "css")
+    first = static_assets.build(root, tmp_path / "cache")
+    (root / "css/pygments.css").write_bytes(b"changed")
+    second = static_assets.build(root, tmp_path / "cache")
+    assert first.id != second.id
+    assert re.fullmatch(r"[0-9a-f]{12}", second.id)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([first.id, second.id])
+
+
+def test_a_build_holds_each_file_as_hashed_with_its_compressed_forms_made_once(tmp_path):
+    source = tmp_path / "static"
+    shutil.copytree(STATIC / "css", source / "css")
+    first = static_assets.build(source, tmp_path / "cache")
+    assert first.root == tmp_path / "cache" / first.id
+    written = {p: p.stat().st_mtime_ns for p in first.root.rglob("*") if p.is_file()}
+    assert {p.relative_to(first.root).as_posix() for p in written} >= {
+        "css/site.css", "css/site.css.gz", "css/site.css.br", "css/pygments.css"
+    }  # fmt: skip
+    assert (first.root / "css/site.css").read_bytes() == (STATIC / "css/site.css").read_bytes()
+    assert (
+        brotli.decompress((first.root / "css/site.css.br").read_bytes())
+        == (STATIC / "css/site.css").read_bytes()
+    )
+    again = static_assets.build(source, tmp_path / "cache")
+    assert again == first
+    assert {p: p.stat().st_mtime_ns for p in written} == written
+    (first.root / "css/site.css").unlink()  # a temp-file sweeper took a file: build again
+    assert static_assets.build(source, tmp_path / "cache") == first
+    assert (first.root / "css/site.css").read_bytes() == (STATIC / "css/site.css").read_bytes()
+
+
+def test_an_unwritable_cache_dir_means_uncompressed_not_broken(content_dir, tmp_path, caplog):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache dir should be")
+    app = create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(blocker / "x")})
+    assert "static files go uncompressed" in caplog.text
+    client = app.test_client()
+    response = client.get(
+        f"/static/{build_id(app)}/css/site.css", headers={"Accept-Encoding": "br"}
+    )
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.data == (STATIC / "css/site.css").read_bytes()
+
+
+def test_a_compressed_form_swept_away_falls_back_to_the_file(app, content_dir, tmp_path):
+    shared = app.extensions["insights.static"].root
+    shutil.copytree(shared, tmp_path / shared.name)  # a private copy of the build
+    app = create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path)})
+    build = app.extensions["insights.static"]
+    assert build.root == tmp_path / build.id
+    (build.root / "css/site.css.br").unlink()
+    response = app.test_client().get(
+        f"/static/{build.id}/css/site.css", headers={"Accept-Encoding": "br"}
+    )
+    assert response.status_code == 200
+    assert response.data == (STATIC / "css/site.css").read_bytes()
+
+
+def test_a_file_planted_in_a_reused_build_is_not_served(content_dir, tmp_path):
+    config = {"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path / "cache")}
+    build = create_app(config).extensions["insights.static"]
+    theme = build.root / "js/theme.js"
+    for path in (theme, theme.with_name("theme.js.gz"), theme.with_name("theme.js.br")):
+        path.write_bytes(b"planted")
+    (build.root / "js/extra.js").write_bytes(b"planted")
+    client = create_app(config).test_client()
+    genuine = (STATIC / "js/theme.js").read_bytes()
+    url = f"/static/{build.id}/js/theme.js"
+    for coding, decode in [
+        ("identity", bytes),
+        ("gzip", gzip.decompress),
+        ("br", brotli.decompress),
+    ]:
+        response = client.get(url, headers={"Accept-Encoding": coding})
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert decode(response.data) == genuine, coding
+    assert client.get(f"/static/{build.id}/js/extra.js").status_code == 404
+    assert not (build.root / "js/extra.js").exists()
+
+
+def test_a_new_cache_dir_is_private(content_dir, tmp_path):
+    cache = tmp_path / "new" / "cache"
+    create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o1777])
+def test_a_cache_dir_others_can_write_to_is_refused(content_dir, tmp_path, mode):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(mode)
+    with pytest.raises(static_assets.UnsafeCacheDir, match=f"{cache}: others can write to it"):
+        create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a directory away takes root")
+def test_a_cache_dir_owned_by_another_user_is_refused(content_dir, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    os.chown(cache, 65534, 65534)
+    owner = pwd.getpwuid(65534).pw_name
+    with pytest.raises(static_assets.UnsafeCacheDir, match=f"{cache}: it belongs to {owner}"):
+        create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(cache)})
+
+
+def test_failed_preconditions_on_a_static_file_answer_412_with_an_empty_body(app, client):
+    url = f"/static/{build_id(app)}/css/site.css"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    long_ago = "Mon, 01 Jan 1990 00:00:00 GMT"
+    for headers in ({"If-Match": '"nope"'}, {"If-Unmodified-Since": long_ago}):
+        failed = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        assert (failed.status_code, failed.data) == (412, b""), headers
+        assert "Cache-Control" not in failed.headers and failed.headers["Content-Length"] == "0"
+    matched = {"Accept-Encoding": "gzip", "If-Match": first.headers["ETag"]}
+    assert client.get(url, headers=matched).data == first.data
+    assert client.get(url, headers={"If-Match": first.headers["ETag"]}).status_code == 412

@@ -1,0 +1,1 @@
+"""Helpers the tests share; none of them imports Playwright."""

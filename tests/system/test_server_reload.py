@@ -1,0 +1,75 @@
+"""A real gunicorn with two workers sees edits, additions and deletions without a restart."""
+
+import os
+import shutil
+import time
+
+import pytest
+
+from harness.servers import gunicorn
+from tests.support.hostile_input import billion_laughs
+from tests.support.site import ROOT
+from tests.support.traffic import fetch
+
+pytestmark = pytest.mark.server
+
+
+def every_worker_sees(url: str, expect, tries: int = 24) -> bool:
+    """True when ``tries`` requests in a row all meet ``expect``: enough that both workers
+    answer some of them (gunicorn's workers take connections as they come)."""
+    return all(expect(*fetch(url)) for _ in range(tries))
+
+
+def wait_until(url: str, expect, seconds: float = 1.0):
+    """Seconds until every worker meets ``expect``; fails the test after ``seconds``."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if every_worker_sees(url, expect):
+            return time.monotonic() - start
+        time.sleep(0.05)
+    pytest.fail(f"{url} did not change within {seconds} s")
+
+
+def test_every_worker_shows_an_edit_within_a_second(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    page = content / "live.md"
+    page.write_text("---\ntitle: Live\ndate: 2026-01-01\n---\nVersion one.\n")
+    an_hour_ago = time.time() - 3600
+    os.utime(page, (an_hour_ago, an_hour_ago))  # published before the server starts
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2) as base:
+        url = f"{base}/insights/live/"
+        assert every_worker_sees(url, lambda status, body: "Version one." in body)
+
+        page.write_text("---\ntitle: Live\ndate: 2026-01-01\n---\nVersion two, edited.\n")
+        wait_until(url, lambda status, body: "Version two, edited." in body)
+
+        (content / "added.md").write_text("---\ntitle: Added later\ndate: 2026-01-02\n---\nNew.\n")
+        wait_until(f"{base}/insights/added/", lambda status, body: status == 200)
+        wait_until(f"{base}/", lambda status, body: "Added later" in body)
+
+        os.remove(page)
+        wait_until(url, lambda status, body: status == 404)
+
+
+def test_a_server_that_boots_with_broken_files_serves_the_rest(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "bad-date.md").write_text("---\ntitle: Bad\ndate: 2026-02-30\n---\nText.\n")
+    laughs = billion_laughs()
+    (content / "laughs.md").write_text(f"---\ntitle: L\ndate: 2026-01-01\n{laughs}---\nText.\n")
+    (content / "loop.md").symlink_to("loop.md")
+    os.mkfifo(content / "pipe.md")
+    log = tmp_path / "gunicorn.log"
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2, log=log) as base:
+        assert every_worker_sees(f"{base}/healthz", lambda status, body: status == 200)
+        for path in ["/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml"]:
+            assert every_worker_sees(base + path, lambda status, body: status == 200), path
+        article = f"{base}/insights/why-open-source-ai-models-are-winning-in-2026/"
+        assert every_worker_sees(article, lambda status, body: status == 200)
+    logged = log.read_text()
+    assert "bad-date.md: 'date': 2026-02-30 is not a real date" in logged
+    assert "laughs.md: broken YAML front matter" in logged
+    assert "Traceback" not in logged
