@@ -1,25 +1,21 @@
 """Plain-text facts about rendered HTML: word count, reading time, first paragraph.
 
-The HTML is parsed with lxml and walked once, without recursion: linear in its size however
+The HTML is parsed by ``html_tree`` and walked once, without recursion: linear in its size however
 deep it nests.
 """
 
 import math
 import re
 
-from lxml import etree
-from lxml import html as lxml_html
+from publishing import html_tree
 
 WORD_RE = re.compile(r"\w[\w'\u2019.-]*")
 _SKIPPED_CLASSES = {"chart", "headerlink", "render-error", "toc"}
-# Characters lxml refuses in a string; none of them is part of a word.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _skipped(element: etree._Element) -> bool:
-    classes = set((element.get("class") or "").split())
-    return element.tag in ("script", "style") or bool(classes & _SKIPPED_CLASSES)
+def _skipped(element: html_tree.Element) -> bool:
+    return element.tag in ("script", "style") or bool(html_tree.classes(element) & _SKIPPED_CLASSES)
 
 
 def text_facts(html: str) -> tuple[int, str]:
@@ -29,16 +25,14 @@ def text_facts(html: str) -> tuple[int, str]:
     deeper than lxml parses is counted with its tags stripped (charts included) and has no first
     paragraph, rather than being counted only up to where the parser stopped.
     """
-    parser = lxml_html.HTMLParser(huge_tree=True)
-    html = _CONTROL.sub("", html)
-    root = lxml_html.fragment_fromstring(html, create_parent="div", parser=parser)
-    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+    try:
+        root = html_tree.fragment(html)
+    except html_tree.TooDeep:
         return len(WORD_RE.findall(_TAG.sub(" ", html))), ""
-    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     parts: list[str] = []
     first: list[str] | None = None  # the first top-level paragraph's text, while it is read
     first_paragraph: str | None = None
-    walk = etree.iterwalk(root, events=("start", "end"))
+    walk = html_tree.walk(root)
     for event, element in walk:
         if event == "start":
             if _skipped(element):
