@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from publishing.article import Article, Problem
@@ -37,6 +37,18 @@ log = logging.getLogger(__name__)
 
 
 SETTLE_SECONDS = 2.0
+
+
+class Clock(Protocol):
+    """Where the library reads the time: the ``time`` module itself, or a clock a test moves."""
+
+    def time(self) -> float:
+        """POSIX time: compared with files' mtimes and articles' dates."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds from any start, never going back: when the next scan is due."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -198,8 +210,10 @@ class Library:
         rescan_interval: float,
         max_bytes: int,
         quiet_seconds: float = 0.0,
+        clock: Clock = time,
     ) -> None:
         self.content_dir = content_dir
+        self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.max_bytes = max_bytes
         self.author = author
@@ -224,7 +238,7 @@ class Library:
 
     def state(self) -> tuple[str, int]:
         """The content's state now (see ``Snapshot.state``); as cheap as ``snapshot()``."""
-        return self.snapshot().state(time.time())
+        return self.snapshot().state(self.clock.time())
 
     def fault(self) -> Problem | None:
         """Why the content directory cannot be read, as of the last scan; None when it can."""
@@ -240,7 +254,7 @@ class Library:
         on every call. ``force`` scans now and reads every changed file, quiet or not: what the
         author's commands (``check``, ``export``) want, right after a save.
         """
-        now = time.monotonic()
+        now = self.clock.monotonic()
         if not force and now < self._next_scan:
             return self._snapshot
         never = self._next_scan == 0.0
@@ -249,7 +263,7 @@ class Library:
             self._rescan_in_background()
             return self._snapshot
         with self._lock:
-            if force or time.monotonic() >= self._next_scan:
+            if force or self.clock.monotonic() >= self._next_scan:
                 self._rescan(force)
         return self._snapshot
 
@@ -275,7 +289,7 @@ class Library:
             scanned = self._scan(0.0 if force else self.quiet_seconds)
         if _differs(scanned, self._snapshot):  # else keep the views built for it
             self._snapshot = scanned
-        self._next_scan = time.monotonic() + self.rescan_interval
+        self._next_scan = self.clock.monotonic() + self.rescan_interval
 
     def _scan(self, quiet_seconds: float) -> Snapshot:
         try:
@@ -325,7 +339,7 @@ class Library:
         known = self._entries.get(file.name)
         if known and known.listed == listed and known.settled:
             return known
-        if 0 <= time.time() - stat.st_mtime < quiet_seconds:
+        if 0 <= self.clock.time() - stat.st_mtime < quiet_seconds:
             return known  # perhaps still being written: look again on the next scan
         path = self.content_dir / file.name
         if stat.st_size > self.max_bytes:
@@ -341,7 +355,7 @@ class Library:
             reason = f"cannot be read: {exc.strerror or exc}"
             return _Entry(listed, True, problem=Problem(path, reason))
         now = (after.st_mtime_ns, after.st_size)
-        settled = time.time() - after.st_mtime > SETTLE_SECONDS
+        settled = self.clock.time() - after.st_mtime > SETTLE_SECONDS
         if now != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
             return known  # written to while being read: look again on the next scan
         try:

@@ -1,5 +1,6 @@
 import logging
 import os
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,8 @@ import pytest
 
 from publishing import library as library_module
 from publishing.article import Article
-from publishing.library import Library, View
+from publishing.library import Clock, Library, View
+from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -20,7 +22,11 @@ def folder(tmp_path: Path) -> Path:
 
 
 def library(
-    folder: Path, interval: float = 0, max_bytes: int = 10_000, quiet: float = 0
+    folder: Path,
+    interval: float = 0,
+    max_bytes: int = 10_000,
+    quiet: float = 0,
+    clock: Clock = time,
 ) -> Library:
     return Library(
         folder,
@@ -29,6 +35,7 @@ def library(
         rescan_interval=interval,
         max_bytes=max_bytes,
         quiet_seconds=quiet,
+        clock=clock,
     )
 
 
@@ -425,23 +432,63 @@ def test_each_tag_knows_its_articles_its_name_and_its_last_change(folder):
     assert tags["data"].modified == datetime(2026, 5, 1, tzinfo=UTC)  # its update, not its date
 
 
+def background_rescans() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "insights-rescan"]
+
+
 def test_under_steady_traffic_a_due_rescan_runs_in_the_background(folder):
+    clock = FakeClock()
     write(folder, "one", "One")
-    lib = library(folder, interval=1.0)
+    lib = library(folder, interval=1.0, clock=clock)
     first = lib.snapshot()
     write(folder, "two", "Two")
-    time.sleep(1.1)  # due (after 1 s), not stale (after 2 s)
+    clock.advance(0.9)
+    assert lib.snapshot() is first and background_rescans() == [], "not due yet"
+    clock.advance(0.2)  # due (after 1 s), not stale (after 2 s)
     assert lib.snapshot() is first, "the request is answered with the reading it had"
-    deadline = time.monotonic() + 5
-    while len(lib.snapshot().articles) < 2:
-        assert time.monotonic() < deadline, "the background rescan never landed"
-        time.sleep(0.02)
+    for thread in background_rescans():
+        thread.join(10)
+    assert [a.slug for a in lib.snapshot().articles] == ["two", "one"]
 
 
 def test_after_a_quiet_spell_the_request_that_finds_the_reading_stale_scans_first(folder):
+    clock = FakeClock()
     write(folder, "one", "One")
-    lib = library(folder, interval=0.2)
+    lib = library(folder, interval=0.2, clock=clock)
     lib.snapshot()
     write(folder, "two", "Two")
-    time.sleep(0.5)  # two intervals without a scan: stale
+    clock.advance(0.5)  # two intervals without a scan: stale
     assert len(lib.snapshot().articles) == 2
+    assert background_rescans() == []
+
+
+def test_a_quiet_file_is_read_once_the_clock_has_moved_past_the_quiet_period(folder):
+    clock = FakeClock()
+    lib = library(folder, quiet=5, clock=clock)
+    path = write(folder, "a", "Saved")
+    os.utime(path, (clock.now, clock.now))
+    assert lib.snapshot().get("a", NOW) is None
+    clock.advance(4.9)
+    assert lib.snapshot().get("a", NOW) is None
+    clock.advance(0.2)
+    assert lib.snapshot().get("a", NOW).title == "Saved"
+
+
+def test_a_file_is_read_again_on_every_scan_until_it_settles(folder, monkeypatch):
+    clock = FakeClock()
+    path = write(folder, "a", "A")
+    os.utime(path, (clock.now, clock.now))
+    lib = library(folder, clock=clock)
+    reads = []
+    real_read = library_module.read_article
+    monkeypatch.setattr(
+        library_module, "read_article", lambda *a, **k: reads.append(1) or real_read(*a, **k)
+    )
+    lib.snapshot()
+    lib.snapshot()
+    assert len(reads) == 2, "a write within the timestamp granularity could hide"
+    clock.advance(library_module.SETTLE_SECONDS + 0.1)
+    lib.snapshot()  # read once more, now settled
+    lib.snapshot()
+    lib.snapshot()
+    assert len(reads) == 3
