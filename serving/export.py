@@ -1,24 +1,29 @@
 """The published site written out as files, so a plain file server, nginx or a CDN can serve it.
 
 Every page is fetched through the app itself (its WSGI callable), so the files hold what the
-server sends. Starting from the given paths, every internal ``href`` and ``src`` of every HTML
-page is followed too. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
+server sends. Starting from the given paths, every internal link of every HTML page is followed
+too: what lxml's ``iterlinks`` finds (``href``, ``src``, ``url()`` in styles, …) and the URLs of
+``srcset``. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
 ``404.html``. The site puts nothing in query strings (list pages are ``/insights/page/N/``), so
 the files are byte for byte what the server sends.
 """
 
+import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import html as lxml_html
 from werkzeug.test import Client
 
 from serving.response_cache import WSGIApp
 
 MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written there
+# The URL of each srcset candidate: a run of non-space characters, which may hold commas; a comma
+# that ends it ends the candidate, otherwise descriptors follow up to the next comma.
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)(?:(?<=,)|[^,]*)")
 
 
 class ExportError(Exception):
@@ -31,27 +36,37 @@ class Report:
     problems: list[str] = field(default_factory=list)  # one line each: the URL and what failed
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
+class TooDeep(ValueError):
+    """A page nests deeper than the parser reads; the links past that point were not seen."""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.found.append(value)
+
+def _written_links(html: str) -> Iterator[str]:
+    if not html.strip():
+        return
+    parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
+    # As bytes, so that characters lxml refuses in a string are passed over as a browser does.
+    document = lxml_html.document_fromstring(html.encode(errors="replace"), parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise TooDeep("nested deeper than the parser reads: its links were not followed")
+    for _, _, link, _ in document.iterlinks():
+        yield link
+    for element in document.iterfind(".//*[@srcset]"):
+        for match in _SRCSET_URL.finditer(element.get("srcset")):
+            if url := match.group(1).rstrip(","):
+                yield url
 
 
 def links(html: str, page: str, site_url: str) -> list[str]:
-    """The site-internal paths (with their query) that ``html``, served at ``page``, points to."""
-    parser = _Links()
-    parser.feed(html)
+    """The site-internal paths (with their query) that ``html``, served at ``page``, points to.
+
+    Raises ``TooDeep`` when the page nests deeper than the parser reads.
+    """
     base = site_url.rstrip("/") + page
     site = urlsplit(site_url)
     found = []
-    for link in parser.found:
+    for link in _written_links(html):
         try:
-            target = urlsplit(urljoin(base, link))
+            target = urlsplit(urljoin(base, link.strip()))
         except ValueError:  # "http://[x": kept as written, for the export to report
             found.append(link)
             continue
@@ -88,8 +103,7 @@ def export(app: WSGIApp, seeds: Iterable[str], target: Path, *, site_url: str) -
             continue
         seen.add(url)
         try:
-            if _export_one(client, url, target, base_url, site_url, queue):
-                report.written.append(url)
+            _export_one(client, url, target, base_url, site_url, queue, report)
         except _NotWritten as exc:
             report.problems.append(f"{url}: {exc}")
     missing = client.get(MISSING, base_url=base_url)
@@ -104,9 +118,15 @@ class _NotWritten(Exception):
 
 
 def _export_one(
-    client: Client, url: str, target: Path, base_url: str, site_url: str, queue: deque[str]
-) -> bool:
-    """Fetch ``url``, write it, queue the links of a page; False when it is rightly left out."""
+    client: Client,
+    url: str,
+    target: Path,
+    base_url: str,
+    site_url: str,
+    queue: deque[str],
+    report: Report,
+) -> None:
+    """Fetch ``url``, write it (unless it is rightly left out), queue the links of a page."""
     try:
         urlsplit(url)
     except ValueError as exc:  # "http://[x", kept as written by ``links``
@@ -118,10 +138,14 @@ def _export_one(
     if response.status_code != 200:
         raise _NotWritten(f"answered {response.status}")
     if "no-store" in response.headers.get("Cache-Control", ""):
-        return False  # answers that must never be kept, such as /healthz
+        return  # answers that must never be kept, such as /healthz
     body = response.get_data()
+    too_deep = None
     if response.mimetype == "text/html":
-        queue.extend(links(response.get_data(as_text=True), url, site_url))
+        try:
+            queue.extend(links(response.get_data(as_text=True), url, site_url))
+        except TooDeep as exc:
+            too_deep = exc
     try:
         _write(target / place, body)
     except (FileExistsError, NotADirectoryError, IsADirectoryError):
@@ -131,7 +155,9 @@ def _export_one(
         ) from None
     except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
         raise _NotWritten(f"not written: {exc}") from None
-    return True
+    report.written.append(url)
+    if too_deep:
+        report.problems.append(f"{url}: {too_deep}")
 
 
 def _write(path: Path, body: bytes) -> None:

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from harness.servers import _wait_for, free_port
-from serving.export import file_for, links
+from serving.export import TooDeep, file_for, links
 from tests.support.pages import text
 from tests.support.site import ROOT, SITE_URL
 
@@ -171,3 +171,31 @@ def test_odd_links_are_each_one_reported_line(app, write_article, tmp_path):
         ROOT / "static/css/site.css"
     ).read_bytes()
     assert (target / "insights/odd/index.html").is_file()
+
+
+def test_every_kind_of_link_is_followed_srcset_included():
+    html = (
+        '<link rel="stylesheet" href="/static/site.css"><script src="app.js"></script>'
+        '<img src="/a.png" srcset="/b.png 2x, c.png?w=1,2 3x,/d.png,">'
+        '<picture><source srcset=" /e.webp 100w "></picture>'
+        '<div style="background: url(/f.png)">\x01</div><a href="  /g/ ">g</a>'
+        '<a href="https://elsewhere.example/h">h</a><a href="mailto:x@example.org">m</a>'
+    )
+    assert sorted(links(html, "/insights/x/", SITE_URL)) == [
+        "/a.png", "/b.png", "/d.png", "/e.webp", "/f.png", "/g/",
+        "/insights/x/app.js", "/insights/x/c.png?w=1,2", "/static/site.css",
+    ]  # fmt: skip
+
+
+def test_a_page_nested_past_the_parser_limit_is_written_and_reported(app, write_article, tmp_path):
+    deep = "<div>" * 50_000 + "[lost](/tags/)" + "</div>" * 50_000
+    write_article("deep", "title: Deep\ndate: 2025-01-01\n", deep + "\n")
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "/insights/deep/: nested deeper than the parser reads: its links were not followed"
+    ]
+    assert (target / "insights/deep/index.html").is_file()
+    with pytest.raises(TooDeep):
+        links((target / "insights/deep/index.html").read_text(), "/insights/deep/", SITE_URL)
