@@ -1,6 +1,8 @@
 """Static files: content-hashed URLs cached for a year, gzip and brotli made once per build."""
 
 import gzip
+import importlib.metadata
+import inspect
 import os
 import pwd
 import re
@@ -10,7 +12,9 @@ from urllib.parse import urljoin
 
 import brotli
 import pytest
+import whitenoise.responders
 from flask import Flask
+from whitenoise import WhiteNoise
 
 from app import create_app
 from serving import static_assets
@@ -229,3 +233,51 @@ def test_failed_preconditions_on_a_static_file_answer_412_with_an_empty_body(app
     matched = {"Accept-Encoding": "gzip", "If-Match": first.headers["ETag"]}
     assert client.get(url, headers=matched).data == first.data
     assert client.get(url, headers={"If-Match": first.headers["ETag"]}).status_code == 412
+
+
+# What serving/static_assets.py builds on and WhiteNoise does not promise to keep: StaticFiles
+# overrides get_static_file (WhiteNoise calls it for each file, with stat_cache) and calls
+# add_mime_headers and add_cache_headers; its responders are handed to serve(), which calls
+# get_response(method, environ) and reads Response's status, headers and file.
+WHITENOISE_INTERNALS = {
+    "WhiteNoise.get_static_file": (
+        WhiteNoise.get_static_file, "(self, path, url, stat_cache=None)"
+    ),
+    "WhiteNoise.add_mime_headers": (WhiteNoise.add_mime_headers, "(self, headers, path, url)"),
+    "WhiteNoise.add_cache_headers": (WhiteNoise.add_cache_headers, "(self, headers, path, url)"),
+    "WhiteNoise.add_file_to_dictionary": (
+        WhiteNoise.add_file_to_dictionary, "(self, url, path, stat_cache=None)"
+    ),
+    "WhiteNoise.serve": (WhiteNoise.serve, "(static_file, environ, start_response)"),
+    "whitenoise.responders.Response": (whitenoise.responders.Response, "(status, headers, file)"),
+    "whitenoise.responders.StaticFile.get_response": (
+        whitenoise.responders.StaticFile.get_response, "(self, method, request_headers)"
+    ),
+}  # fmt: skip
+
+
+def test_the_whitenoise_internals_static_files_override_are_as_tested():
+    """When this fails, WhiteNoise changed what static_assets.py overrides: read the new code,
+    adapt StaticFiles and _Asset, then widen the pin in pyproject.toml."""
+    changed = [
+        f"{name} is now {inspect.signature(found)}, was {signature}"
+        for name, (found, signature) in WHITENOISE_INTERNALS.items()
+        if str(inspect.signature(found)) != signature
+    ]
+    if whitenoise.responders.Response.__slots__ != ("status", "headers", "file"):
+        changed.append(f"Response holds {whitenoise.responders.Response.__slots__}")
+    installed = importlib.metadata.version("whitenoise")
+    assert not changed, f"WhiteNoise {installed} changed its internals: " + "; ".join(changed)
+
+
+def test_every_static_file_is_served_by_our_own_responder(tmp_path):
+    """WhiteNoise still sends each file it finds through the overridden get_static_file."""
+    shutil.copytree(STATIC / "css", tmp_path / "static/css")
+    static = static_assets.build(tmp_path / "static", tmp_path / "cache")
+    served = static_assets.StaticFiles(lambda environ, start_response: [], static, 60, {})
+    assert set(served.files) == {
+        f"{prefix}css/{path.name}"
+        for prefix in (f"/static/{static.id}/", "/static/")
+        for path in (STATIC / "css").iterdir()
+    }
+    assert all(isinstance(found, static_assets._Asset) for found in served.files.values())
