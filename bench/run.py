@@ -28,17 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.articles import generate, prose  # noqa: E402
 from bench.scale import scale  # noqa: E402
-from bench.serving import (  # noqa: E402
-    Memory,
-    biggest_worker,
-    get,
-    gunicorn,
-    memory,
-    site_env,
-    workers_of,
-)
+from bench.serving import Memory, biggest_worker, memory, site_env, workers_of  # noqa: E402
 from bench.wrk import Result, wrk  # noqa: E402
+from harness.http import get  # noqa: E402
 from harness.nginx import nginx  # noqa: E402
+from harness.servers import gunicorn_process  # noqa: E402
 from settings import static_cache_dir  # noqa: E402
 
 REFERENCE = "/insights/why-open-source-ai-models-are-winning-in-2026/"
@@ -56,7 +50,7 @@ def throughput(args: argparse.Namespace, work: Path) -> dict[str, Result]:
     generate(content, 40)
     env = site_env(content)
     with contextlib.ExitStack() as stack:
-        site, _ = stack.enter_context(gunicorn("app:create_app()", env))
+        site = stack.enter_context(gunicorn_process(env)).url
         _, headers, body = get(site + REFERENCE)
         saved = work / "response.json"
         dropped = ("Date", "Server", "Connection")
@@ -68,17 +62,16 @@ def throughput(args: argparse.Namespace, work: Path) -> dict[str, Result]:
                 }
             )
         )
-        ceiling, _ = stack.enter_context(
-            gunicorn("bench.ceiling:app", {"BENCH_RESPONSE": str(saved)})
-        )
-        uncached, _ = stack.enter_context(
-            gunicorn(
-                "app:create_app()",
+        ceiling = stack.enter_context(
+            gunicorn_process({"BENCH_RESPONSE": str(saved)}, app="bench.ceiling:app")
+        ).url
+        uncached = stack.enter_context(
+            gunicorn_process(
                 site_env(
                     content, INSIGHTS_CACHE_TYPE="NullCache", INSIGHTS_RESPONSE_CACHE_BYTES="0"
                 ),
             )
-        )
+        ).url
         export_dir = work / "export"
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", "export", str(export_dir)],
@@ -136,9 +129,9 @@ def cold_start(work: Path, count: int) -> tuple[float, Memory]:
     generate(content, count)
     article = f"/insights/generated-{count // 2:05d}/"
     start = time.monotonic()
-    with gunicorn("app:create_app()", site_env(content), ready=article) as (_, master):
+    with gunicorn_process(site_env(content), ready=article) as server:
         seconds = time.monotonic() - start
-        return seconds, biggest_worker(master)
+        return seconds, biggest_worker(server.pid)
 
 
 def memory_with_everything_cached(work: Path, count: int) -> tuple[float, float]:
@@ -146,8 +139,8 @@ def memory_with_everything_cached(work: Path, count: int) -> tuple[float, float]
     each of them in identity, gzip and brotli plus every list page."""
     content = work / f"content-{count}"
     env = site_env(content)
-    with gunicorn("app:create_app()", env, "--workers", "1") as (base, master):
-        worker = workers_of(master)[0]
+    with gunicorn_process(env, workers=1) as server:
+        base, worker = server.url, workers_of(server.pid)[0]
         baseline = memory(worker)
         for n in range(count):
             get(f"{base}/insights/generated-{n:05d}/")
@@ -184,7 +177,8 @@ def render_times(work: Path) -> dict[str, tuple[float, float, float]]:
         f"---\ntitle: Long\ndate: 2024-01-01\n---\n{prose(random.Random(1), 5000)}"
     )
     found = {}
-    with gunicorn("app:create_app()", site_env(content)) as (base, _):
+    with gunicorn_process(site_env(content)) as server:
+        base = server.url
         for name, slug in (
             ("short (reference, ~400 words)", REFERENCE.split("/")[2]),
             ("5,000 words", "long"),
@@ -224,17 +218,10 @@ def tune(args: argparse.Namespace, work: Path) -> None:
         bases = {}
         for setting in TUNE_SETTINGS:
             worker_class, workers, threads = setting
-            flags = [
-                "--worker-class",
-                worker_class,
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-            ]
+            flags = ["--worker-class", worker_class, "--threads", str(threads)]
             bases[setting] = stack.enter_context(
-                gunicorn("app:create_app()", site_env(content), *flags)
-            )[0]
+                gunicorn_process(site_env(content), *flags, workers=workers)
+            ).url
             warm(bases[setting], [REFERENCE])
         for _ in range(args.rounds):
             for setting, base in bases.items():

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.articles import generate, many_tags
-from bench.serving import Memory, biggest_worker, get, gunicorn, site_env
+from bench.serving import Memory, biggest_worker, site_env
 from bench.wrk import Result, wrk
+from harness.http import get
+from harness.servers import gunicorn_process
 
 SIZES = (1_000, 10_000)
 REPEATS = 25
@@ -69,12 +71,10 @@ def timed(url: str, status: int) -> float:
 def start(stack: contextlib.ExitStack, content: Path) -> Site:
     env = site_env(content, INSIGHTS_RESPONSE_CACHE_BYTES="0")
     launched = time.monotonic()
-    base, master = stack.enter_context(
-        gunicorn("app:create_app()", env, "--workers", "1", ready=REQUESTS[0].path)
-    )
+    server = stack.enter_context(gunicorn_process(env, workers=1, ready=REQUESTS[0].path))
     cold = time.monotonic() - launched
-    assert get(base + REQUESTS[0].path)[0] == 200
-    return Site(base, cold, timed(base + "/sitemap.xml", 200), master)
+    assert get(server.url + REQUESTS[0].path)[0] == 200
+    return Site(server.url, cold, timed(server.url + "/sitemap.xml", 200), server.pid)
 
 
 def scale(work: Path) -> None:

@@ -6,24 +6,12 @@ import getpass
 import socket
 import string
 import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from harness.servers import ROOT, _wait_for, free_port
+from harness.servers import ROOT, free_port, wait_for
 
 NGINX = "/usr/sbin/nginx"
-
-
-def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of a GET, whatever the status."""
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def render(name: str, values: Mapping[str, str]) -> str:
@@ -53,7 +41,7 @@ def nginx(name: str, values: Mapping[str, str], prefix: Path) -> Iterator[str]:
         )  # fmt: skip
     try:
         try:
-            _wait_for(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
+            wait_for(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
                       "nginx", process)  # fmt: skip
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}: {errors.read_text()}") from None

@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn running the app, and redis-server."""
+"""Real server processes: gunicorn running the app (or any WSGI app), and redis-server."""
 
 import contextlib
 import os
@@ -7,10 +7,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from harness.http import get
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(check, what: str, process: subprocess.Popen, seconds: float = 20) -> None:
+def wait_for(
+    check: Callable[[], object], what: str, process: subprocess.Popen, seconds: float = 60
+) -> None:
+    """Poll ``check`` until it is true; fail when ``process`` exits or time runs out.
+
+    Polls every 10 ms: the bench times cold starts by it.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -31,51 +38,57 @@ def _wait_for(check, what: str, process: subprocess.Popen, seconds: float = 20) 
                 return
         except OSError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.01)
     raise RuntimeError(f"{what} did not start within {seconds} s")
 
 
-def _answers(base: str) -> bool:
-    with contextlib.suppress(urllib.error.HTTPError):  # any HTTP answer: a worker is serving
-        urllib.request.urlopen(base + "/", timeout=5).close()
-    return True
+@dataclass(frozen=True)
+class Gunicorn:
+    url: str  # http://127.0.0.1:<port>
+    pid: int  # the master's
+
+
+@contextlib.contextmanager
+def gunicorn_process(
+    env: dict[str, str],
+    *args: str,
+    app: str = "app:create_app()",
+    workers: int = 2,
+    log: Path | None = None,
+    ready: str = "/",
+) -> Iterator[Gunicorn]:
+    """Runs ``app`` under gunicorn with the project's config (plus ``args``) once ``ready``
+    answers, whatever the status: a worker is serving.
+
+    Its output (access and error log) goes to ``log`` when given.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *args, app,
+    ]  # fmt: skip
+    output = log.open("ab") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: get(url + ready), app, process)
+        yield Gunicorn(url, process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if log:
+            output.close()
 
 
 @contextlib.contextmanager
 def gunicorn(
     env: dict[str, str], *args: str, workers: int = 2, log: Path | None = None
 ) -> Iterator[str]:
-    """Runs ``app:create_app()`` under gunicorn with the project's config; yields its base URL.
-
-    Its output (access and error log) goes to ``log`` when given.
-    """
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        *args,
-        "app:create_app()",
-    ]
-    output = log.open("ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(lambda: _answers(base), "gunicorn", process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if log:
-            output.close()
+    """``app:create_app()`` under gunicorn (see ``gunicorn_process``); yields its base URL."""
+    with gunicorn_process(env, *args, workers=workers, log=log) as server:
+        yield server.url
 
 
 @contextlib.contextmanager
@@ -89,7 +102,7 @@ def redis_server(port: int | None = None) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(
+        wait_for(
             lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
             "redis-server",
             process,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.servers import ROOT, _wait_for, free_port
+from harness.servers import free_port, wait_for
+from tests.support.site import ROOT
 
 pytestmark = pytest.mark.server
 
@@ -40,7 +41,7 @@ def started(env: dict[str, str], log: Path) -> Iterator[None]:
             command, cwd=ROOT, env={**clean, **env}, stdout=output, stderr=output
         )
     try:
-        _wait_for(lambda: "Booting worker" in log.read_text(), "gunicorn", process)
+        wait_for(lambda: "Booting worker" in log.read_text(), "gunicorn", process)
         yield
     finally:
         process.terminate()

@@ -6,7 +6,8 @@ import time
 import pytest
 
 from app import create_app
-from harness.nginx import get, nginx
+from harness.http import get
+from harness.nginx import nginx
 from harness.servers import gunicorn
 from harness.slow_clients import allow_open_files, attack
 from hooks.security import security_headers

@@ -3,8 +3,6 @@
 import contextlib
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +11,8 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from harness.servers import _wait_for, free_port
+from harness.http import get
+from harness.servers import free_port, wait_for
 from serving.export import TooDeep, file_for, links
 from tests.support.pages import text
 from tests.support.site import ROOT, SITE_URL
@@ -32,8 +31,7 @@ def file_server(root: Path) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: urllib.request.urlopen(base + "/", timeout=5).close() or True,
-                  "http.server", process)  # fmt: skip
+        wait_for(lambda: get(base + "/"), "http.server", process)
         yield base
     finally:
         process.terminate()
@@ -41,11 +39,9 @@ def file_server(root: Path) -> Iterator[str]:
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers.get_content_type(), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, "", b""
+    status, headers, body = get(url)
+    kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return status, kind.split(";")[0], body
 
 
 @pytest.fixture
