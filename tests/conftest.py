@@ -1,7 +1,6 @@
 """Fixtures: an app over a private copy of the content, its test client, and article files."""
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.support.site import INSTANT, ROOT, SITE_URL
+from tests.support.site import INSTANT, ROOT, SITE_URL, ArticleWriter
 
 SLOW_MARKERS = {"browser", "server"}
 
@@ -45,9 +44,6 @@ def app(content_dir: Path) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-ArticleWriter = Callable[..., Path]
 
 
 @pytest.fixture

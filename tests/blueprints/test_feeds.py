@@ -30,9 +30,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from harness.servers import gunicorn
 from publishing.feed_content import CHART_LINK_TEXT, DIAGRAM_LINK_TEXT
-from tests.conftest import ArticleWriter
 from tests.support.pages import soup
-from tests.support.site import INSTANT, REFERENCE_SLUG, ROOT, SITE_URL
+from tests.support.site import INSTANT, REFERENCE_SLUG, ROOT, SITE_URL, ArticleWriter
 from tests.support.unpublished import preview_with_unpublished
 
 SCHEMA = json.loads((ROOT / "tests/vendor/jsonfeed-schema/schema-v1.1.json").read_text())

@@ -13,8 +13,7 @@ from app import create_app
 from blueprints.commands import published_paths
 from publishing import sitemap
 from publishing.article import Article
-from tests.conftest import ArticleWriter
-from tests.support.site import INSTANT, REFERENCE_SLUG, SITE_URL
+from tests.support.site import INSTANT, REFERENCE_SLUG, SITE_URL, ArticleWriter
 from tests.support.unpublished import preview_with_unpublished
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
