@@ -8,49 +8,59 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_caching import Cache
 
+import extensions
 import hooks
+import settings
 from blueprints import commands, feeds, health, site, sitemaps
 from hooks import security
 from publishing.library import Library
-from publishing.rendering import cache
+from publishing.render_cache import Renderer
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
 from serving.response_cache import ResponseCache
-from settings import DEFAULTS, cache_settings, static_cache_dir, typed
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The site, configured by the ``INSIGHTS_`` variables and then ``test_config`` (setting
+    names such as ``{"PER_PAGE": 5}``, and any Flask or Flask-Caching key)."""
+    config = settings.load(test_config)
     app = Flask(__name__)
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env(prefix="INSIGHTS")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    typed(app.config)
+    app.config.from_mapping(settings.other_keys(test_config))
 
-    cache.init_app(app, cache_settings(app.config))
-    library = app.extensions["insights.library"] = Library.from_config(app.config)
-    static = app.extensions["insights.static"] = static_assets.build(
-        Path(app.static_folder), static_cache_dir(app.config)
+    # Flask-Caching builds the backend (SimpleCache, Redis, …) from every CACHE_* key.
+    store = Cache(app, config=config.cache_config(app.config)).cache
+    library = Library(
+        config.content_dir,
+        author=config.author,
+        tz=config.timezone,
+        rescan_interval=config.rescan_interval,
+        max_bytes=config.max_article_bytes,
+        quiet_seconds=config.quiet_seconds,
     )
+    static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
+    renderer = Renderer(store, config.render_timeout)
+    extensions.install(app, extensions.Singletons(config, library, renderer, static))
 
     for blueprint in (site.bp, feeds.bp, sitemaps.bp, health.bp, commands.bp):
         app.register_blueprint(blueprint)
     hooks.register(app)
 
-    if cache_bytes := int(app.config["RESPONSE_CACHE_BYTES"]):
+    if config.response_cache_bytes:
 
         def content_state() -> tuple:
-            return library.state(), app.config["SHOW_DRAFTS"]
+            return library.state(), config.show_drafts
 
         app.wsgi_app = ResponseCache(
-            app.wsgi_app, content_state, cache_bytes, vary_on_host=not app.config["SITE_URL"]
+            app.wsgi_app,
+            content_state,
+            config.response_cache_bytes,
+            vary_on_host=not config.site_url,
         )
-    headers = security.security_headers(int(app.config["HSTS_SECONDS"]))
-    app.wsgi_app = static_assets.StaticFiles(
-        app.wsgi_app, static, int(app.config["PAGE_MAX_AGE"]), headers
-    )
-    hosts = allowed_hosts(app.config["ALLOWED_HOSTS"], app.config["SITE_URL"])
+    headers = security.security_headers(config.hsts_seconds)
+    app.wsgi_app = static_assets.StaticFiles(app.wsgi_app, static, config.page_max_age, headers)
+    hosts = allowed_hosts(config.allowed_hosts, config.site_url)
     if hosts is not None:
         app.wsgi_app = AllowedHosts(app.wsgi_app, hosts, headers.items())
     return app

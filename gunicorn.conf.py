@@ -26,6 +26,8 @@ import socket
 
 from gunicorn.arbiter import Arbiter
 
+from extensions import library
+
 bind = [
     address.strip()
     for address in (
@@ -91,7 +93,5 @@ def when_ready(server: Arbiter) -> None:
         )
     if not server.cfg.preload_app:
         return
-    extensions = getattr(server.app.wsgi(), "extensions", {})
-    if "insights.library" in extensions:
-        extensions["insights.library"].snapshot()
+    library(server.app.wsgi()).snapshot()
     gc.freeze()

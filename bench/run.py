@@ -33,7 +33,7 @@ from bench.wrk import Result, wrk  # noqa: E402
 from harness.http import get  # noqa: E402
 from harness.nginx import nginx  # noqa: E402
 from harness.servers import gunicorn_process  # noqa: E402
-from settings import static_cache_dir  # noqa: E402
+from settings import default_static_cache_dir  # noqa: E402
 
 REFERENCE = "/insights/why-open-source-ai-models-are-winning-in-2026/"
 
@@ -88,7 +88,7 @@ def throughput(args: argparse.Namespace, work: Path) -> dict[str, Result]:
                 "nginx.conf",
                 {
                     "INSIGHTS_UPSTREAM": site.removeprefix("http://"),
-                    "INSIGHTS_STATIC_CACHE_DIR": str(static_cache_dir({"STATIC_CACHE_DIR": ""})),
+                    "INSIGHTS_STATIC_CACHE_DIR": str(default_static_cache_dir()),
                     "INSIGHTS_NGINX_CACHE": str(work / "ngx2/cache"),
                 },
                 work / "ngx2",
@@ -156,9 +156,10 @@ RENDER_ONCE = """
 import sys, time
 from datetime import UTC, datetime
 from app import create_app
+from extensions import library
 from publishing.rendering import rendered_markdown
 app = create_app({"CONTENT_DIR": sys.argv[1]})
-article = app.extensions["insights.library"].snapshot().get(sys.argv[2], datetime.now(UTC), True)
+article = library(app).snapshot().get(sys.argv[2], datetime.now(UTC), True)
 times = []
 for _ in range(2):
     start = time.perf_counter()

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from harness.nginx import nginx
 from harness.servers import ROOT, gunicorn
 from harness.slow_clients import Outcome, allow_open_files, attack
-from settings import static_cache_dir
+from settings import default_static_cache_dir
 
 SECONDS = 20
 BARE = (4, 8, 16, 32, 64)
@@ -55,7 +55,7 @@ def main() -> None:
                 app_url = stack.enter_context(gunicorn(env))
                 values = {
                     "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
-                    "INSIGHTS_STATIC_CACHE_DIR": str(static_cache_dir({"STATIC_CACHE_DIR": ""})),
+                    "INSIGHTS_STATIC_CACHE_DIR": str(default_static_cache_dir()),
                     "INSIGHTS_NGINX_CACHE": str(work / f"cache-{clients}"),
                 }
                 base = stack.enter_context(nginx("nginx.conf", values, work / f"ngx-{clients}"))

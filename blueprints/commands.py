@@ -11,6 +11,7 @@ import click
 from flask import Blueprint, Flask, current_app
 
 from blueprints.sitemaps import sitemap_files
+from extensions import library, renderer, settings, static_build
 from publishing.checks import find_problems, problem_line
 from publishing.sitemap import places
 from serving.export import ExportError, export
@@ -33,14 +34,14 @@ def _silenced(name: str) -> Iterator[None]:
 @bp.cli.command("check")
 def check() -> None:
     """Print every problem in the content directory; exit 1 when there is any."""
-    library = current_app.extensions["insights.library"]
+    content = library()
     # Each problem is printed once, below: the log lines the library and the renderer write
     # about the same faults (a skipped file, a render that failed) would say it twice.
     with _silenced("publishing"):
-        snapshot = library.snapshot(force=True)
-        problems = find_problems(snapshot)
+        snapshot = content.snapshot(force=True)
+        problems = find_problems(snapshot, renderer())
     for problem in problems:
-        click.echo(problem_line(problem, library.content_dir))
+        click.echo(problem_line(problem, content.content_dir))
     count = len(problems)
     click.echo(f"{len(snapshot.articles)} articles, {count} problem{'s' * (count != 1)}", err=True)
     sys.exit(1 if problems else 0)
@@ -49,7 +50,7 @@ def check() -> None:
 def published_paths(app: Flask) -> list[str]:
     """Every URL of the public site: each GET route, filled with every public tag or article
     slug it takes, the numbered list pages, and every static file under its hashed URL."""
-    snapshot, now = app.extensions["insights.library"].snapshot(force=True), datetime.now(UTC)
+    snapshot, now = library(app).snapshot(force=True), datetime.now(UTC)
     view = snapshot.view(now)
     with app.test_request_context():  # how the sitemap is cut depends on its URLs' length
         sitemaps = len(sitemap_files(snapshot, now))
@@ -65,8 +66,8 @@ def published_paths(app: Flask) -> list[str]:
         if "GET" in (rule.methods or ()) and rule.endpoint != "static":
             paths += [rule.build(values)[1] for values in fillings.get(needed, [])]
     urls = app.url_map.bind("localhost")
-    paths += [urls.build(p.endpoint, p.values) for p in places(view, app.config["PER_PAGE"])]
-    build = app.extensions["insights.static"]
+    paths += [urls.build(p.endpoint, p.values) for p in places(view, settings(app).per_page)]
+    build = static_build(app)
     paths += [urls.build("static", {"filename": build.url_path(name)}) for name in build.digests]
     return list(dict.fromkeys(paths))
 
@@ -76,12 +77,13 @@ def published_paths(app: Flask) -> list[str]:
 def export_site(target: Path) -> None:
     """Write the published site into TARGET (an empty or new directory) as static files."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config["SITE_URL"]:
+    config = settings(app)
+    if not config.site_url:
         raise click.UsageError("set INSIGHTS_SITE_URL: feeds and canonical links need it")
-    if app.config["SHOW_DRAFTS"]:
+    if config.show_drafts:
         raise click.UsageError("INSIGHTS_SHOW_DRAFTS is on: only the published site is exported")
     try:
-        report = export(app, published_paths(app), target, site_url=app.config["SITE_URL"])
+        report = export(app, published_paths(app), target, site_url=config.site_url)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in report.problems:

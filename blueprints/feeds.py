@@ -5,24 +5,20 @@ All of them are public: drafts and scheduled articles stay out even when SHOW_DR
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort
 
+from extensions import library, renderer, settings
 from hooks.responses import conditional
 from hooks.templating import absolute_url
+from publishing.cards import card
 from publishing.feeds import FORMATS, channel, entry
-from publishing.library import Snapshot
-from publishing.listing import card
 
 bp = Blueprint("feeds", __name__)
 
 
-def _snapshot() -> Snapshot:
-    return current_app.extensions["insights.library"].snapshot()
-
-
 def _feed(kind: str, tag: str | None) -> Response:
-    config = current_app.config
-    snapshot, now = _snapshot(), datetime.now(UTC)
+    config = settings()
+    snapshot, now = library().snapshot(), datetime.now(UTC)
     view, tag_name = snapshot.view(now), None
     if tag is None:
         articles, home = view.articles, absolute_url("site.index")
@@ -32,20 +28,29 @@ def _feed(kind: str, tag: str | None) -> Response:
             abort(404)
         articles, tag_name = found.articles, found.name
         home = absolute_url("site.tag", tag=tag)
-    words_per_minute = int(config["WORDS_PER_MINUTE"])
     entries = [
-        entry(card(article, words_per_minute), absolute_url("site.article", slug=article.slug))
-        for article in articles[: int(config["FEED_SIZE"])]
+        entry(
+            card(article, renderer(), config.words_per_minute),
+            absolute_url("site.article", slug=article.slug),
+        )
+        for article in articles[: config.feed_size]
     ]
     urls = {name: absolute_url(f"feeds.{name}", tag=tag) for name in FORMATS}
     changed = snapshot.changed(now)
-    feed = channel(config, home, urls, entries, changed, tag_name)
+    feed = channel(
+        title=config.site_title,
+        description=config.site_description,
+        language=config.site_language,
+        author=config.author,
+        home_url=home,
+        feed_urls=urls,
+        entries=entries,
+        changed=changed,
+        tag_name=tag_name,
+    )
     kind_of = FORMATS[kind]
     return conditional(
-        kind_of.build(feed, entries),
-        changed,
-        kind_of.content_type,
-        int(config["FEED_MAX_AGE"]),
+        kind_of.build(feed, entries), changed, kind_of.content_type, config.feed_max_age
     )
 
 

@@ -1,6 +1,8 @@
 """``/healthz`` for load balancers: 200 while the content can be read, 503 when it cannot."""
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
+
+from extensions import library
 
 bp = Blueprint("health", __name__)
 
@@ -8,7 +10,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> Response:
     # The library rescans at most every RESCAN_INTERVAL, so probes cost no disk access.
-    fault = current_app.extensions["insights.library"].fault()
+    fault = library().fault()
     response = Response(
         "content directory unreadable\n" if fault else "ok\n",
         status=503 if fault else 200,

@@ -3,28 +3,25 @@
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template
+from flask import Blueprint, Response, abort, redirect, render_template
 
+from extensions import library, renderer, settings
 from hooks.responses import conditional
 from hooks.security import allow_inline_styles
 from hooks.templating import page_url
 from publishing.article import Article
-from publishing.library import Library, View
-from publishing.listing import Card, Page, card, page_number, paginate
+from publishing.cards import Card, card
+from publishing.library import View
+from publishing.pagination import Page, page_number, paginate
 
 bp = Blueprint("site", __name__)
-
-
-def _library() -> Library:
-    return current_app.extensions["insights.library"]
 
 
 def _view() -> tuple[View, datetime, datetime]:
     """What this request may show, the time it is shown at, and when what visitors see last
     changed (for ``Last-Modified``)."""
-    snapshot, now = _library().snapshot(), datetime.now(UTC)
-    drafts = bool(current_app.config["SHOW_DRAFTS"])
-    return snapshot.view(now, drafts), now, snapshot.changed(now)
+    snapshot, now = library().snapshot(), datetime.now(UTC)
+    return snapshot.view(now, settings().show_drafts), now, snapshot.changed(now)
 
 
 def _requested_page(raw: str | None) -> int:
@@ -38,11 +35,14 @@ def _requested_page(raw: str | None) -> int:
 
 
 def _cards(articles: Sequence[Article], number: int) -> tuple[Page[Article], list[Card]]:
-    config = current_app.config
-    page = paginate(articles, number, int(config["PER_PAGE"]))
+    page = paginate(articles, number, settings().per_page)
     if page is None:
         abort(404)
-    return page, [card(article, int(config["WORDS_PER_MINUTE"])) for article in page.items]
+    return page, [_card(article) for article in page.items]
+
+
+def _card(article: Article) -> Card:
+    return card(article, renderer(), settings().words_per_minute)
 
 
 @bp.get("/")
@@ -81,7 +81,7 @@ def article(slug: str) -> Response:
     if found is None:
         abort(404)
     older, newer = view.neighbours(found)
-    entry = card(found, int(current_app.config["WORDS_PER_MINUTE"]))
+    entry = _card(found)
     if entry.rendered.diagrams:
         allow_inline_styles()
     html = render_template(

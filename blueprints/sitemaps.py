@@ -8,17 +8,18 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from extensions import library, settings
 from hooks.responses import conditional
 from hooks.templating import absolute_url, site_url
 from publishing.library import Snapshot, View
-from publishing.listing import page_number
+from publishing.pagination import page_number
 from publishing.sitemap import Urlset, places, robots_txt, sitemap_index, urlsets
 
 bp = Blueprint("sitemaps", __name__)
 
 
 def _snapshot() -> Snapshot:
-    return current_app.extensions["insights.library"].snapshot()
+    return library().snapshot()
 
 
 @functools.lru_cache(maxsize=2)
@@ -37,7 +38,7 @@ def sitemap_files(snapshot: Snapshot, now: datetime) -> tuple[Urlset, ...]:
     One file is /sitemap.xml itself; more are /sitemap-1.xml, /sitemap-2.xml and so on.
     """
     view = snapshot.view(now)
-    return _urlsets(view, site_url(), int(current_app.config["PER_PAGE"]))
+    return _urlsets(view, site_url(), settings().per_page)
 
 
 @bp.get("/sitemap.xml")

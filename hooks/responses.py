@@ -5,8 +5,9 @@ from datetime import datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Response, current_app, make_response, request
+from flask import Response, make_response, request
 
+from extensions import settings
 from serving import preconditions
 from serving.response_cache import CACHEABLE
 
@@ -27,9 +28,7 @@ def conditional(
     response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
     response.last_modified = last_modified
     response.cache_control.public = True
-    response.cache_control.max_age = (
-        current_app.config["PAGE_MAX_AGE"] if max_age is None else max_age
-    )
+    response.cache_control.max_age = settings().page_max_age if max_age is None else max_age
     request.environ[CACHEABLE] = True
     verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
     if verdict is HTTPStatus.NOT_MODIFIED:

@@ -5,7 +5,9 @@ pages with a diagram: Mermaid writes a <style> element and style attributes into
 draws, and CSP cannot tell those from injected ones.
 """
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
+
+from extensions import settings
 
 _BASE_POLICY = {
     "default-src": "'self'",
@@ -68,7 +70,7 @@ def _inline_styles() -> bool:
 
 
 def _add_headers(response: Response) -> Response:
-    headers = security_headers(int(current_app.config["HSTS_SECONDS"]), _inline_styles())
+    headers = security_headers(settings().hsts_seconds, _inline_styles())
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response

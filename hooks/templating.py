@@ -3,14 +3,15 @@
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 
+from extensions import settings, static_build
 from publishing.feeds import FORMATS
 
 
 def site_url() -> str:
     """The configured public base URL, or the one this request came in on."""
-    return (current_app.config["SITE_URL"] or request.host_url).rstrip("/")
+    return (settings().site_url or request.host_url).rstrip("/")
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -25,8 +26,7 @@ def page_url(number: int) -> str:
 
 def asset(filename: str) -> str:
     """The file's URL under the current static build: cached for a year, new on any change."""
-    build = current_app.extensions["insights.static"]
-    return url_for("static", filename=build.url_path(filename))
+    return url_for("static", filename=static_build().url_path(filename))
 
 
 def longdate(moment: datetime) -> str:
@@ -38,6 +38,7 @@ FEED_FORMATS = [(f"feeds.{name}", kind) for name, kind in FORMATS.items()]
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(settings(app), "settings")  # settings.site_title, …
     app.add_template_global(FEED_FORMATS, "feed_formats")
     app.add_template_global(absolute_url)
     app.add_template_global(asset)

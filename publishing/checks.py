@@ -5,13 +5,15 @@ from pathlib import Path
 
 from publishing.article import Problem, shown
 from publishing.library import Snapshot
-from publishing.rendering import render_uncached
+from publishing.render_cache import Renderer
 
 
-def find_problems(snapshot: Snapshot) -> list[Problem]:
+def find_problems(snapshot: Snapshot, renderer: Renderer) -> list[Problem]:
+    """The snapshot's problems and those of rendering each article afresh (a cached rendering
+    would hide a warning added since it was made)."""
     problems = list(snapshot.problems)
     for article in snapshot.articles:
-        rendered = render_uncached(article)
+        rendered = renderer.render_uncached(article)
         problems += [
             Problem(article.path, reason) for reason in (*rendered.problems, *rendered.warnings)
         ]

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 
 from publishing.article import Article
+from publishing.cards import Card
 from publishing.feed_content import feed_html
-from publishing.listing import Card
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -88,27 +88,30 @@ def entry(card: Card, url: str) -> Entry:
 
 
 def channel(
-    settings: Mapping[str, Any],
+    *,
+    title: str,
+    description: str,
+    language: str,
+    author: str,
     home_url: str,
     feed_urls: Mapping[str, str],
     entries: Sequence[Entry],
     changed: datetime,
     tag_name: str | None = None,
 ) -> Channel:
-    """The site's feed, or with ``tag_name`` the feed of one tag, from the site's settings.
+    """The feed of the site called ``title``, or with ``tag_name`` the feed of one of its tags.
 
     ``changed`` (when the site last changed) dates an empty feed, which has no entry to take
     its date from.
     """
-    site = str(settings["SITE_TITLE"])
-    title, description = site, str(settings["SITE_DESCRIPTION"]) or site
+    site, description = title, description or title
     if tag_name is not None:
         title, description = f"#{tag_name} · {site}", f"Articles tagged {tag_name} on {site}."
     return Channel(
         title=xml_safe(title),
         description=xml_safe(description),
-        language=str(settings["SITE_LANGUAGE"]),
-        author=xml_safe(str(settings["AUTHOR"])),
+        language=language,
+        author=xml_safe(author),
         home_url=home_url,
         feed_urls=feed_urls,
         updated=max((e.updated for e in entries), default=changed),

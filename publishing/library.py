@@ -20,12 +20,12 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from publishing.article import Article, Problem
@@ -224,17 +224,6 @@ class Library:
         self._lock = threading.Lock()
         self._next_scan = 0.0
         self._snapshot = Snapshot((), (), datetime.fromtimestamp(0, UTC), "")
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "Library":
-        return cls(
-            Path(config["CONTENT_DIR"]),
-            author=str(config["AUTHOR"]),
-            tz=ZoneInfo(str(config["TIMEZONE"])),
-            rescan_interval=float(config["RESCAN_INTERVAL"]),
-            max_bytes=int(config["MAX_ARTICLE_BYTES"]),
-            quiet_seconds=float(config["QUIET_SECONDS"]),
-        )
 
     def state(self) -> tuple[str, int]:
         """The content's state now (see ``Snapshot.state``); as cheap as ``snapshot()``."""

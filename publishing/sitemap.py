@@ -12,7 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from publishing.library import View
-from publishing.listing import page_count
+from publishing.pagination import page_count
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000

@@ -28,6 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from extensions import library
 from harness.servers import gunicorn
 from publishing.feed_content import CHART_LINK_TEXT, DIAGRAM_LINK_TEXT
 from tests.support.pages import soup
@@ -270,7 +271,7 @@ def test_a_front_matter_id_that_is_not_a_uri_is_reported(
     app: Flask, write_article: ArticleWriter
 ) -> None:
     path = write_article("bad-id", "title: Bad id\ndate: 2026-03-04\nid: my post 1\n")
-    snapshot = app.extensions["insights.library"].snapshot(force=True)
+    snapshot = library(app).snapshot(force=True)
     assert [p.reason for p in snapshot.problems if p.path == path] == [
         "'id' 'my post 1' must be a URI without spaces, such as "
         "tag:example.org,2026-01-15:my-article or urn:uuid:…"
@@ -282,7 +283,7 @@ def test_a_front_matter_id_with_a_control_character_is_reported_and_feeds_stay_u
     app: Flask, client: FlaskClient, write_article: ArticleWriter
 ) -> None:
     path = write_article("ctl-id", 'title: Control\ndate: 2026-03-04\nid: "urn:a\\x01b"\n')
-    snapshot = app.extensions["insights.library"].snapshot(force=True)
+    snapshot = library(app).snapshot(force=True)
     (reason,) = [p.reason for p in snapshot.problems if p.path == path]
     assert reason.startswith("'id' ")
     for url in ("/feed.xml", "/atom.xml", "/feed.json"):

@@ -4,9 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app import create_app
 from publishing.article import Article
 from tests.support.pages import asset, soup, text
-from tests.support.site import REFERENCE_SLUG, SITE_URL
+from tests.support.site import INSTANT, REFERENCE_SLUG, SITE_URL
 
 REFERENCE = f"/insights/{REFERENCE_SLUG}/"
 LATENCY = "/insights/reading-the-latency-budget/"
@@ -157,11 +158,12 @@ def test_lists_are_paginated_ten_a_page(client, write_article):
         assert response.status_code == 404, bad
 
 
-def test_drafts_are_hidden_unless_previews_are_on(app, client, write_article):
+def test_drafts_are_hidden_unless_previews_are_on(client, write_article, content_dir):
     write_article("wip", "title: Work in progress\ndate: 2026-01-01\ndraft: true\n")
     assert client.get("/insights/wip/").status_code == 404
     assert "Work in progress" not in client.get("/").get_data(as_text=True)
-    app.config["SHOW_DRAFTS"] = True
+    previews = {**INSTANT, "CONTENT_DIR": str(content_dir), "SHOW_DRAFTS": True}
+    client = create_app(previews).test_client()
     page = soup(client.get("/insights/wip/"))
     assert page.select_one('meta[name="robots"]')["content"] == "noindex"
     assert "Work in progress" in client.get("/").get_data(as_text=True)

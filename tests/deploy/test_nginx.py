@@ -6,13 +6,14 @@ import time
 import pytest
 
 from app import create_app
+from extensions import static_build
 from harness.http import get
 from harness.nginx import nginx
 from harness.servers import gunicorn
 from harness.slow_clients import allow_open_files, attack
 from hooks.security import security_headers
 from serving import static_assets
-from settings import static_cache_dir
+from settings import default_static_cache_dir
 from tests.support.site import REFERENCE_SLUG, ROOT, SITE_URL
 
 pytestmark = pytest.mark.server
@@ -34,7 +35,7 @@ def assert_security_headers(headers, inline_styles: bool = False) -> None:
 def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_dir, tmp_path):
     log = tmp_path / "gunicorn.log"
     env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
-    builds = static_cache_dir({"STATIC_CACHE_DIR": ""})
+    builds = default_static_cache_dir()
     with gunicorn(env, workers=1, log=log) as app_url:
         values = {
             "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
@@ -115,7 +116,7 @@ def test_a_thousand_slow_clients_leave_the_site_answering(content_dir, tmp_path)
     with gunicorn(env, log=tmp_path / "gunicorn.log") as app_url:
         values = {
             "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
-            "INSIGHTS_STATIC_CACHE_DIR": str(static_cache_dir({"STATIC_CACHE_DIR": ""})),
+            "INSIGHTS_STATIC_CACHE_DIR": str(default_static_cache_dir()),
             "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
         }
         with nginx("nginx.conf", values, tmp_path / "nginx") as base:
@@ -172,7 +173,7 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         assert get(base + "/feed.json")[1]["Content-Type"].startswith("application/feed+json")
         status, _, missing = get(base + "/insights/no-such/")
         assert status == 404 and b"404 Not Found" in missing
-        build = app.extensions["insights.static"].id
+        build = static_build(app).id
         status, headers, _ = get(f"{base}/static/{build}/js/theme.js")
         assert status == 200 and headers["Cache-Control"] == IMMUTABLE
         assert_security_headers(headers)

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from extensions import library, renderer
 from publishing.article import Problem
 from publishing.checks import find_problems, problem_line
 
@@ -11,7 +12,7 @@ def test_mistakes_in_blocks_that_are_drawn_are_problems_too(app, write_article):
     broken = write_article(
         "broken", "title: Broken\ndate: 2026-01-01\n", "```mermaid\nflowchat LR\n  A-->B\n```\n"
     )
-    problems = find_problems(app.extensions["insights.library"].snapshot(force=True))
+    problems = find_problems(library(app).snapshot(force=True), renderer(app))
     assert problems == [
         Problem(broken, "diagram 1: unknown diagram type 'flowchat'; did you mean 'flowchart'?"),
         Problem(typo, "chart 1: unknown key 'lables' in data; did you mean 'labels'?"),
@@ -19,7 +20,7 @@ def test_mistakes_in_blocks_that_are_drawn_are_problems_too(app, write_article):
 
 
 def test_the_shipped_content_has_no_problems(app):
-    assert find_problems(app.extensions["insights.library"].snapshot(force=True)) == []
+    assert find_problems(library(app).snapshot(force=True), renderer(app)) == []
 
 
 def test_a_problem_names_its_file_relative_to_the_content_directory(tmp_path):

@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extensions import library
 from publishing.charts import ChartError, chart_html, parse_chart
 from publishing.diagrams import diagram_html
 from publishing.markup import convert
@@ -269,7 +270,7 @@ def test_any_file_gives_a_working_site_with_an_article_or_a_problem(front, body)
     app, folder = _PROBE_SITE
     (folder / "probe.md").write_text(f"---\n{front}---\n{body}\n", errors="surrogatepass")
     client = app.test_client()
-    snapshot = app.extensions["insights.library"].snapshot(force=True)
+    snapshot = library(app).snapshot(force=True)
     probe = [a for a in snapshot.articles if a.path.name == "probe.md"]
     problems = [p for p in snapshot.problems if p.path.name == "probe.md"]
     assert len(probe) + len(problems) == 1

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
+from app import create_app
 from harness.http import get
 from harness.servers import free_port, wait_for
 from serving.export import TooDeep, file_for, links
@@ -120,8 +121,8 @@ def test_export_refuses_a_directory_that_is_not_empty(app, tmp_path):
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
 
 
-def test_export_needs_the_site_url(app, tmp_path):
-    app.config["SITE_URL"] = ""
+def test_export_needs_the_site_url(content_dir, tmp_path):
+    app = create_app({"CONTENT_DIR": str(content_dir)})
     result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
     assert result.exit_code != 0 and "INSIGHTS_SITE_URL" in result.output
 

@@ -14,9 +14,10 @@ import redis
 from flask import Flask
 
 from app import create_app
+from extensions import library, renderer
 from harness.servers import gunicorn, redis_server
-from publishing import rendering
-from publishing.rendering import cache, cache_key
+from publishing.render_cache import Renderer, cache_key
+from publishing.rendering import Rendered
 from tests.support.site import REFERENCE_SLUG, SITE_URL
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
@@ -42,9 +43,9 @@ def get(url: str) -> tuple[int, str]:
 
 def test_one_app_renders_and_another_serves_the_rendering_from_redis(content_dir, monkeypatch):
     renders: list[str] = []
-    real = rendering.render_uncached
+    real = Renderer.render_uncached
     monkeypatch.setattr(
-        rendering, "render_uncached", lambda article: renders.append(article.slug) or real(article)
+        Renderer, "render_uncached", lambda self, a: renders.append(a.slug) or real(self, a)
     )
     with redis_server() as url:
         first, second = redis_app(content_dir, url), redis_app(content_dir, url)
@@ -56,9 +57,8 @@ def test_one_app_renders_and_another_serves_the_rendering_from_redis(content_dir
 
 
 def test_the_redis_client_gets_short_timeouts(content_dir):
-    app = redis_app(content_dir, "redis://127.0.0.1:1/0")
-    with app.app_context():
-        settings = cache.cache._write_client.connection_pool.connection_kwargs
+    store = renderer(redis_app(content_dir, "redis://127.0.0.1:1/0")).store
+    settings = store._write_client.connection_pool.connection_kwargs
     assert settings["socket_timeout"] == settings["socket_connect_timeout"] == 0.1
 
 
@@ -93,12 +93,10 @@ def test_gunicorn_hosts_share_renderings_and_keep_serving_when_redis_stops(conte
             assert get(first + ARTICLE)[0] == 200
         # Swap the stored rendering for a sentinel: only a reader of Redis can show it.
         app = redis_app(content_dir, url)
-        with app.app_context():
-            snapshot = app.extensions["insights.library"].snapshot()
-            key = cache_key(snapshot.get(REFERENCE_SLUG, datetime.now(UTC)))
-            stored = cache.get(key)
-            assert isinstance(stored, rendering.Rendered)
-            cache.set(key, dataclasses.replace(stored, html=f"<p>{SENTINEL}</p>"))
+        key = cache_key(library(app).snapshot().get(REFERENCE_SLUG, datetime.now(UTC)))
+        stored = renderer(app).store.get(key)
+        assert isinstance(stored, Rendered)
+        renderer(app).store.set(key, dataclasses.replace(stored, html=f"<p>{SENTINEL}</p>"))
 
         with gunicorn(env, workers=1, log=log) as second:
             assert SENTINEL in get(second + ARTICLE)[1]

@@ -11,8 +11,10 @@ from flask import Flask, request
 from werkzeug.test import Client
 
 from app import create_app
+from extensions import library, settings
 from publishing.library import Snapshot
 from serving.response_cache import CACHEABLE, ResponseCache
+from settings import FIELDS
 from tests.support.site import REFERENCE_SLUG
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
@@ -29,7 +31,8 @@ def counting(app: Flask) -> list[str]:
 @pytest.fixture
 def uncached(app: Flask) -> Flask:
     """The same site with the response cache off: what the app itself answers."""
-    return create_app({**app.config, "RESPONSE_CACHE_BYTES": 0})
+    same = {name: getattr(settings(app), name.lower()) for name in FIELDS}
+    return create_app({**app.config, **same, "RESPONSE_CACHE_BYTES": 0})
 
 
 def test_a_second_request_is_answered_without_entering_flask(app, client):
@@ -138,7 +141,7 @@ def test_an_edit_is_a_new_key(app, client, content_dir):
 
 
 def test_the_snapshot_state_counts_articles_come_due(app):
-    snapshot: Snapshot = app.extensions["insights.library"].snapshot()
+    snapshot: Snapshot = library(app).snapshot()
     dates = sorted(article.date.timestamp() for article in snapshot.articles)
     before = snapshot.state(dates[0] - 1)
     at_first = snapshot.state(dates[0])

@@ -17,6 +17,7 @@ from flask import Flask
 from whitenoise import WhiteNoise
 
 from app import create_app
+from extensions import static_build
 from serving import static_assets
 from tests.support.pages import soup
 from tests.support.site import REFERENCE_SLUG, ROOT
@@ -34,7 +35,7 @@ def asset_urls(client, page: str) -> list[str]:
 
 
 def build_id(app: Flask) -> str:
-    return app.extensions["insights.static"].id
+    return static_build(app).id
 
 
 def test_pages_link_assets_under_the_build_and_they_are_cached_for_a_year(app, client):
@@ -162,10 +163,10 @@ def test_an_unwritable_cache_dir_means_uncompressed_not_broken(content_dir, tmp_
 
 
 def test_a_compressed_form_swept_away_falls_back_to_the_file(app, content_dir, tmp_path):
-    shared = app.extensions["insights.static"].root
+    shared = static_build(app).root
     shutil.copytree(shared, tmp_path / shared.name)  # a private copy of the build
     app = create_app({"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path)})
-    build = app.extensions["insights.static"]
+    build = static_build(app)
     assert build.root == tmp_path / build.id
     (build.root / "css/site.css.br").unlink()
     response = app.test_client().get(
@@ -177,7 +178,7 @@ def test_a_compressed_form_swept_away_falls_back_to_the_file(app, content_dir, t
 
 def test_a_file_planted_in_a_reused_build_is_not_served(content_dir, tmp_path):
     config = {"CONTENT_DIR": str(content_dir), "STATIC_CACHE_DIR": str(tmp_path / "cache")}
-    build = create_app(config).extensions["insights.static"]
+    build = static_build(create_app(config))
     theme = build.root / "js/theme.js"
     for path in (theme, theme.with_name("theme.js.gz"), theme.with_name("theme.js.br")):
         path.write_bytes(b"planted")

@@ -206,7 +206,8 @@ def test_redis_stopping_mid_load_costs_no_error_and_it_is_used_again_when_back(c
     faults = [line for line in lines if "cache unavailable, " in line]
     assert 1 <= len(faults) <= 4  # a line when each worker meets the fault, not one a request
     assert all(
-        re.search(r"\[WARNING\] publishing\.rendering: cache unavailable, \S+", f) for f in faults
+        re.search(r"\[WARNING\] publishing\.cache_health: cache unavailable, \S+", f)
+        for f in faults
     )
     assert any("cache available again" in line for line in lines)
     assert not any("Traceback" in line for line in lines)
