@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from publishing import time_budget
 from publishing.article import Article
+from publishing.bounded_yaml import clip
 from publishing.charts import error_box
 from publishing.markup import convert
 from publishing.text import text_facts
@@ -60,15 +61,19 @@ def render_in_budget(article: Article, seconds: float) -> Rendered:
     """The article rendered afresh in a child process, or an error box when it could not be:
     past ``seconds``, the child is killed and the box names the limit."""
     try:
-        return _children.run(seconds, rendered_markdown, article.body)
-    except time_budget.NoChildren as exc:
-        if not _said_no_children.is_set():
-            _said_no_children.set()
-            log.warning("%s: rendering in this process, with no time budget", exc)
-        return rendered_markdown(article.body)
+        try:
+            return _children.run(seconds, rendered_markdown, article.body)
+        except time_budget.NoChildren as exc:
+            if not _said_no_children.is_set():
+                _said_no_children.set()
+                log.warning("%s: rendering in this process, with no time budget", exc)
+            return rendered_markdown(article.body)
     except time_budget.OverBudget:
         reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
     except time_budget.ChildDied as exc:
         reason = f"rendering stopped: {exc}"
+    except Exception as exc:  # whatever one article's rendering raises costs that article only
+        log.debug("rendering %s failed", article.path.name, exc_info=True)
+        reason = f"could not be rendered ({type(exc).__name__}: {clip(str(exc))})"
     log.warning("%s: %s", article.path.name, reason)
     return _not_rendered(article, reason)

@@ -8,6 +8,7 @@ from pathlib import Path
 from cachelib import SimpleCache
 
 from extensions import library
+from publishing import rendering
 from publishing.render_cache import Renderer, cache_key
 from publishing.rendering import render_in_budget, rendered_markdown
 
@@ -66,3 +67,15 @@ def test_check_reports_an_article_over_its_budget(app):
 def test_a_fast_article_renders_the_same_in_its_child_as_here(app):
     article = reference(app)
     assert render_in_budget(article, 3) == rendered_markdown(article.body)
+
+
+def test_any_fault_in_rendering_one_article_is_an_error_box_for_it(app, monkeypatch, caplog):
+    def failing(seconds, function, *args):  # what a fault raised in the child looks like here
+        raise ValueError("lxml: document is empty")
+
+    monkeypatch.setattr(rendering._children, "run", failing)
+    rendered = render_in_budget(reference(app), 5)
+    reason = "could not be rendered (ValueError: lxml: document is empty)"
+    assert rendered.problems == (reason,)
+    assert 'class="render-error"' in rendered.html
+    assert reason in caplog.text
