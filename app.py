@@ -3,6 +3,7 @@
 Run with ``flask --app app run`` or ``gunicorn -c gunicorn.conf.py 'app:create_app()'``.
 """
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,16 +16,17 @@ import hooks
 import settings
 from blueprints import commands, feeds, health, site, sitemaps
 from hooks import security
-from publishing.library import Library
+from publishing.library import Clock, Library
 from publishing.render_cache import Renderer
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
 from serving.response_cache import ResponseCache
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time) -> Flask:
     """The site, configured by the ``INSIGHTS_`` variables and then ``test_config`` (setting
-    names such as ``{"PER_PAGE": 5}``, and any Flask or Flask-Caching key)."""
+    names such as ``{"PER_PAGE": 5}``, and any Flask or Flask-Caching key). ``clock`` is what
+    the site reads the time from (tests pass one they move)."""
     config = settings.load(test_config)
     app = Flask(__name__)
     app.config.from_mapping(settings.other_keys(test_config))
@@ -38,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         rescan_interval=config.rescan_interval,
         max_bytes=config.max_article_bytes,
         quiet_seconds=config.quiet_seconds,
+        clock=clock,
     )
     static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
     renderer = Renderer(store, config.render_timeout)

@@ -4,7 +4,6 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -50,7 +49,7 @@ def check() -> None:
 def published_paths(app: Flask) -> list[str]:
     """Every URL of the public site: each GET route, filled with every public tag or article
     slug it takes, the numbered list pages, and every static file under its hashed URL."""
-    snapshot, now = library(app).snapshot(force=True), datetime.now(UTC)
+    snapshot, now = library(app).snapshot(force=True), library(app).now()
     view = snapshot.view(now)
     with app.test_request_context():  # how the sitemap is cut depends on its URLs' length
         sitemaps = len(sitemap_files(snapshot, now))

@@ -3,8 +3,6 @@
 All of them are public: drafts and scheduled articles stay out even when SHOW_DRAFTS is on.
 """
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, abort
 
 from extensions import library, renderer, settings
@@ -18,7 +16,7 @@ bp = Blueprint("feeds", __name__)
 
 def _feed(kind: str, tag: str | None) -> Response:
     config = settings()
-    snapshot, now = library().snapshot(), datetime.now(UTC)
+    snapshot, now = library().snapshot(), library().now()
     view, tag_name = snapshot.view(now), None
     if tag is None:
         articles, home = view.articles, absolute_url("site.index")

@@ -1,7 +1,7 @@
 """The reader-facing pages: article list, tag pages and article pages."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, render_template
 
@@ -20,7 +20,7 @@ bp = Blueprint("site", __name__)
 def _view() -> tuple[View, datetime, datetime]:
     """What this request may show, the time it is shown at, and when what visitors see last
     changed (for ``Last-Modified``)."""
-    snapshot, now = library().snapshot(), datetime.now(UTC)
+    snapshot, now = library().snapshot(), library().now()
     return snapshot.view(now, settings().show_drafts), now, snapshot.changed(now)
 
 

@@ -4,7 +4,7 @@ Public only: drafts and scheduled articles stay out even when SHOW_DRAFTS is on.
 """
 
 import functools
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request
 
@@ -43,7 +43,7 @@ def sitemap_files(snapshot: Snapshot, now: datetime) -> tuple[Urlset, ...]:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    snapshot, now = _snapshot(), datetime.now(UTC)
+    snapshot, now = _snapshot(), library().now()
     files = sitemap_files(snapshot, now)
     if len(files) == 1:
         body = files[0].body
@@ -57,7 +57,7 @@ def sitemap() -> Response:
 
 @bp.get("/sitemap-<part>.xml")
 def sitemap_part(part: str) -> Response:
-    snapshot, now = _snapshot(), datetime.now(UTC)
+    snapshot, now = _snapshot(), library().now()
     files, number = sitemap_files(snapshot, now), page_number(part)  # page_number: no "01"
     if len(files) == 1 or number is None or number > len(files):
         abort(404)

@@ -229,6 +229,10 @@ class Library:
         """The content's state now (see ``Snapshot.state``); as cheap as ``snapshot()``."""
         return self.snapshot().state(self.clock.time())
 
+    def now(self) -> datetime:
+        """The time by the library's clock: what decides which articles have come due."""
+        return datetime.fromtimestamp(self.clock.time(), UTC)
+
     def fault(self) -> Problem | None:
         """Why the content directory cannot be read, as of the last scan; None when it can."""
         return next((p for p in self.snapshot().problems if p.path == self.content_dir), None)

@@ -1,11 +1,11 @@
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app import create_app
 from publishing.article import Article
+from tests.support.clock import FakeClock
 from tests.support.pages import asset, soup, text
 from tests.support.site import INSTANT, REFERENCE_SLUG, SITE_URL
 
@@ -169,12 +169,14 @@ def test_drafts_are_hidden_unless_previews_are_on(client, write_article, content
     assert "Work in progress" in client.get("/").get_data(as_text=True)
 
 
-def test_a_scheduled_article_appears_by_itself_when_its_date_passes(client, write_article):
-    due = datetime.now(UTC) + timedelta(seconds=1.5)
+def test_a_scheduled_article_appears_by_itself_when_its_date_passes(content_dir, write_article):
+    clock = FakeClock()
+    client = create_app({**INSTANT, "CONTENT_DIR": str(content_dir)}, clock=clock).test_client()
+    due = datetime.fromtimestamp(clock.time(), UTC) + timedelta(hours=1)
     write_article("soon", f"title: Soon\ndate: {due.isoformat()}\n")
     assert client.get("/insights/soon/").status_code == 404
     assert "Soon" not in client.get("/").get_data(as_text=True)
-    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.1)
+    clock.advance(3601)
     assert client.get("/insights/soon/").status_code == 200
     assert "Soon" in client.get("/").get_data(as_text=True)
 

@@ -2,7 +2,6 @@
 content version (an edit, a scheduled article coming due) is a new key."""
 
 import gc
-import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,8 @@ from extensions import library, settings
 from publishing.library import Snapshot
 from serving.response_cache import CACHEABLE, ResponseCache
 from settings import FIELDS
-from tests.support.site import REFERENCE_SLUG
+from tests.support.clock import FakeClock
+from tests.support.site import INSTANT, REFERENCE_SLUG
 
 ARTICLE = f"/insights/{REFERENCE_SLUG}/"
 PAGES = ["/", "/insights/", ARTICLE, "/tags/", "/tags/ai/", "/insights/?utm_source=feed"]
@@ -152,13 +152,15 @@ def test_the_snapshot_state_counts_articles_come_due(app):
 
 
 def test_a_scheduled_article_shows_on_a_cached_list_when_its_date_passes(
-    app, client, write_article
+    content_dir, write_article
 ):
-    due = datetime.now(UTC) + timedelta(seconds=1.5)
+    clock = FakeClock()
+    client = create_app({**INSTANT, "CONTENT_DIR": str(content_dir)}, clock=clock).test_client()
+    due = datetime.fromtimestamp(clock.time(), UTC) + timedelta(hours=1)
     write_article("soon", f"title: Coming soon\ndate: {due.isoformat()}\n")
     assert b"Coming soon" not in client.get("/").data
     assert b"Coming soon" not in client.get("/").data  # a hit, same key
-    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.1)
+    clock.advance(3601)
     assert b"Coming soon" in client.get("/").data
 
 
