@@ -23,6 +23,8 @@ class Article:
     draft: bool = False
     toc: bool = False
     id: str | None = None  # the feed entry id, when the author fixes one
+    series: str | None = None
+    series_order: int | None = None  # place in the series; date order when absent
 
     @cached_property
     def tag_slugs(self) -> dict[str, str]:

@@ -114,6 +114,19 @@ def _tags(name: str, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
     return tuple(tags.values())
 
 
+def _series(name: str, value: Any, tz: ZoneInfo) -> str:
+    series = _text(name, value, tz)
+    if not tag_slug(series):  # its page lives at /series/<slug>/, slugged as tags are
+        raise MetadataError(f"'{name}' {short(series)} has no letters or digits usable in a URL")
+    return series
+
+
+def _whole_number(name: str, value: Any, _tz: ZoneInfo) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise MetadataError(f"'{name}' must be a whole number, not {short(value)}")
+    return value
+
+
 def _slug(name: str, value: Any, tz: ZoneInfo) -> str:
     slug = _text(name, value, tz)
     if len(slug) > MAX_SLUG_LENGTH or not SLUG_RE.match(slug):
@@ -148,6 +161,8 @@ FIELDS: dict[str, Coercer] = {
     "toc": _bool,
     "slug": _slug,
     "id": _uri,
+    "series": _series,
+    "series_order": _whole_number,
 }
 REQUIRED = ("title", "date")
 
