@@ -174,8 +174,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# What a row of the data table stands for, when no axis title says it.
+_ROW_KINDS = {"pie": "Segment", "doughnut": "Segment", "polarArea": "Segment", "radar": "Axis"}
+_POINT_CHARTS = ("scatter", "bubble")
+
+
+def row_heading(config: dict[str, Any]) -> str:
+    """The data table's first column heading: the title of the axis the labels sit on, or what
+    kind of thing each label is."""
+    if config["type"] in _POINT_CHARTS:
+        return "Point"  # rows are numbered points, whatever the axes are called
+    axis = "y" if _dig(config, "options", "indexAxis") == "y" else "x"
+    title = _dig(config, "options", "scales", axis, "title", "text")
+    if isinstance(title, list):
+        title = " ".join(str(part) for part in title)
+    if isinstance(title, str | int | float) and str(title).strip():
+        return str(title).strip()
+    return _ROW_KINDS.get(config["type"], "Category")
+
+
 def data_table(config: dict[str, Any]) -> str:
-    """An HTML table of the labels (rows) and datasets (columns), every text escaped."""
+    """An HTML table of the labels (rows) and datasets (columns), every text escaped, in a box
+    that scrolls sideways on its own when the table is wider than the page."""
     datasets = config["data"]["datasets"]
     labels = config["data"].get("labels") or []
     rows = max([len(labels), *(len(d["data"]) for d in datasets)])
@@ -192,8 +212,9 @@ def data_table(config: dict[str, Any]) -> str:
         )
         body.append(f'<tr><th scope="row">{escape(str(label))}</th>{cells}</tr>')
     return (
-        f'<table tabindex="0"><thead><tr><th scope="col">Label</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="table-scroll"><table tabindex="0"><thead><tr>'
+        f'<th scope="col">{escape(row_heading(config))}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 

@@ -147,7 +147,7 @@ def draw_diagrams(page: Page) -> list[Diagram]:
     blocks = page.locator("pre.mermaid")
     for i in range(blocks.count()):
         block = blocks.nth(i)
-        block.scroll_into_view_if_needed()
+        block.evaluate("block => block.scrollIntoView({block: 'center'})")  # hidden once failed
         page.wait_for_function(
             "block => block.matches('.diagram-drawn, .diagram-failed')",
             arg=block.element_handle(),
@@ -189,3 +189,33 @@ def listing(report: dict[str, list[str]]) -> str:
 
 def theme_of(page: Page) -> str:
     return page.evaluate("document.documentElement.dataset.theme")
+
+
+# WCAG 2 contrast in the page: `rgba(colour)` reads any CSS colour through a 1x1 canvas,
+# `contrast(a, b)` composites `a` over the opaque `b` first (a translucent grid line is only as
+# visible as what shows through it).
+CONTRAST_FUNCTIONS = """
+const paint = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+const rgba = colour => {
+  paint.clearRect(0, 0, 1, 1);
+  paint.fillStyle = colour;
+  paint.fillRect(0, 0, 1, 1);
+  return [...paint.getImageData(0, 0, 1, 1).data];
+};
+const over = ([r, g, b, a], [R, G, B]) =>
+  [r, g, b].map((v, i) => v * a / 255 + [R, G, B][i] * (1 - a / 255));
+const luminance = rgb => rgb.slice(0, 3).map(v => v / 255)
+  .map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const ratio = (x, y) => {
+  const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+  return (hi + 0.05) / (lo + 0.05);
+};
+const contrast = (colour, behind) => ratio(over(rgba(colour), rgba(behind)), rgba(behind));
+"""
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -75,6 +75,37 @@ def test_a_chart_becomes_a_figure_with_canvas_data_and_table():
     assert "<details" in html and " open>" in html
 
 
+def first_column(html: str) -> str:
+    return re.search(r'<thead><tr><th scope="col">(.*?)</th>', html).group(1)
+
+
+@pytest.mark.parametrize(
+    ("config", "heading"),
+    [
+        ({**BAR, "options": {"scales": {"x": {"title": {"text": "Phase"}}}}}, "Phase"),
+        (
+            {**BAR, "options": {"indexAxis": "y", "scales": {"y": {"title": {"text": "Year"}}}}},
+            "Year",
+        ),
+        ({**BAR, "options": {"scales": {"y": {"title": {"text": "ms"}}}}}, "Category"),
+        ({**BAR, "type": "doughnut"}, "Segment"),
+        ({**BAR, "type": "radar"}, "Axis"),
+        (
+            {**BAR, "type": "scatter", "options": {"scales": {"x": {"title": {"text": "t"}}}}},
+            "Point",
+        ),
+    ],
+)
+def test_the_data_table_names_its_first_column_after_the_axis_or_the_kind_of_label(config, heading):
+    assert first_column(chart_html(config, 1)) == heading
+
+
+def test_the_data_table_scrolls_in_its_own_box():
+    html = chart_html(BAR, 1)
+    assert '<div class="table-scroll"><table tabindex="0">' in html
+    assert html.index("</table></div></details>")
+
+
 def test_the_title_comes_from_the_options_or_the_dataset_labels():
     titled = {**BAR, "options": {"plugins": {"title": {"text": ["Two", "lines"]}}}}
     assert chart_title(titled) == "Two lines"
