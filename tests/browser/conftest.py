@@ -51,6 +51,38 @@ graph TD
 """
 
 
+# Beside the samples: what a reader can meet but the samples lack, a diagram wider than a phone,
+# one Mermaid cannot parse, and a code line longer than any screen.
+ROUGH_SLUG = "rough-edges"
+ROUGH_ARTICLE = """---
+title: Rough edges
+date: 2025-05-01
+tags: [Hostile]
+---
+
+A pipeline drawn left to right is wider than a phone:
+
+```mermaid
+flowchart LR
+  A[Request arrives] --> B[Check the key] --> C[Pick a replica]
+  C --> D[Run the model] --> E[Stream the tokens] --> F[Log the usage]
+```
+
+This one is broken on purpose:
+
+```mermaid
+flowchart TD
+  A[Opened but never closed --> B
+```
+
+A line of code longer than any screen:
+
+```python
+budget = {"dns": 12, "tls": 38, "ttfb": 96, "download": 41, "render": 113, "total": 300}
+```
+"""
+
+
 def _slug(path: Path) -> str:
     return str(frontmatter.load(path).get("slug") or path.stem)
 
@@ -63,6 +95,7 @@ def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("browser") / "content"
     shutil.copytree(ROOT / "content", target)
     (target / f"{HOSTILE_SLUG}.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    (target / f"{ROUGH_SLUG}.md").write_text(ROUGH_ARTICLE, encoding="utf-8")
     return target
 
 
@@ -75,7 +108,8 @@ def live_site(browser_content: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def site_pages(live_site: str) -> dict[str, str]:
-    """Name -> path of every kind of page: lists, a tag page, each sample article, the 404."""
+    """Name -> path of every kind of page: lists, a tag page, each sample article, the rough
+    edges article, the 404."""
     with urllib.request.urlopen(live_site + "/tags/", timeout=10) as answer:
         tag = re.search(r'href="(/tags/[^"/]+/)"', answer.read().decode())
     assert tag, "the tags page links no tag page"
@@ -84,7 +118,7 @@ def site_pages(live_site: str) -> dict[str, str]:
         "index": "/insights/",
         "tags": "/tags/",
         "tag": tag.group(1),
-        **{f"article-{slug}": f"/insights/{slug}/" for slug in SAMPLE_SLUGS},
+        **{f"article-{slug}": f"/insights/{slug}/" for slug in [*SAMPLE_SLUGS, ROUGH_SLUG]},
         "not-found": MISSING_PATH,
     }
 
