@@ -29,6 +29,11 @@ def asset(filename: str) -> str:
     return url_for("static", filename=static_build().url_path(filename))
 
 
+def this_year() -> int:
+    """The year of the footer's copyright line, in the site's time zone."""
+    return datetime.now(settings().timezone).year
+
+
 def longdate(moment: datetime) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}"
 
@@ -44,5 +49,6 @@ def register(app: Flask) -> None:
     app.add_template_global(asset)
     app.add_template_global(page_url)
     app.add_template_global(site_url)
+    app.add_template_global(this_year)
     app.add_template_filter(longdate)
     app.add_template_filter(datetime.isoformat, "isodate")

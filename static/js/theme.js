@@ -14,10 +14,11 @@
     }
   }
 
+  // The button is an icon: its name says what a click does, and a tooltip shows it too.
   function label(button) {
-    var next = root.dataset.theme === "dark" ? "light" : "dark";
-    button.textContent = next === "dark" ? "Dark theme" : "Light theme";
-    button.setAttribute("aria-label", "Switch to " + next + " theme");
+    var name = "Switch to " + (root.dataset.theme === "dark" ? "light" : "dark") + " theme";
+    button.setAttribute("aria-label", name);
+    button.title = name;
   }
 
   function use(theme) {

@@ -16,7 +16,7 @@ def test_tables_footnotes_and_raw_html():
     html, _, _ = convert(
         "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n]\n\n[^n]: Here.\n\n<kbd>K</kbd>"
     )
-    assert '<table tabindex="0">' in html and "<td>1</td>" in html
+    assert '<table tabindex="0">' in html and '<td class="align-right">1</td>' in html
     assert 'class="footnote"' in html and "Here." in html
     assert "<kbd>K</kbd>" in html
 
