@@ -1,0 +1,156 @@
+"""Benchmark of the search index (issue 14), in one process per case, at 1,000 and 10,000
+generated articles, with the index in memory and in one file (WAL):
+
+    .venv/bin/python bench/search.py
+
+For each case it prints the time to index every article from cold, to take in one edited article,
+query p50 and p99 over a fixed set of 200 queries (single words, two words, phrases, prefixes, no
+hits; each ``search`` as a results page calls it, snippets included; three rounds after one warm
+round), the time to find an article's related articles (200 articles spread over the site), the
+index's size, and the process's resident memory before and after indexing.
+"""
+
+import argparse
+import dataclasses
+import itertools
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.articles import WORDS, generate  # noqa: E402
+from publishing.library import Library  # noqa: E402
+from publishing.related import related  # noqa: E402
+from publishing.search_index import SearchIndex  # noqa: E402
+
+SIZES = (1_000, 10_000)
+LOCATIONS = ("memory", "file")
+ROUNDS = 3
+RELATED_SAMPLE = 200  # articles whose related articles are timed, spread over the site
+TARGET_P99_MS = 20.0
+
+
+def queries() -> list[str]:
+    """200 queries, the same at every run: 50 single words, 50 pairs, 40 phrases (word pairs of
+    the reference article, which the generated prose only sometimes repeats), 40 prefixes and 20
+    words found nowhere."""
+    rng = random.Random(14)
+    words = sorted({word.lower() for word in WORDS})
+    long_words = [word for word in words if len(word) >= 5]
+    pairs = list(itertools.pairwise(WORDS))
+    return (
+        rng.sample(words, 50)
+        + [" ".join(rng.sample(words, 2)) for _ in range(50)]
+        + [f'"{first} {second}"' for first, second in rng.sample(pairs, 40)]
+        + [word[: rng.randint(3, 4)] + "*" for word in rng.sample(long_words, 40)]
+        + [f"qzx{n}vv" for n in range(20)]
+    )
+
+
+def rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+def one_case(content: Path, location: str, work: Path) -> dict[str, float]:
+    """Measures one index over the articles of ``content``."""
+    library = Library(
+        content, author="Bench", tz=ZoneInfo("UTC"), rescan_interval=3600, max_bytes=1 << 21
+    )
+    articles = list(library.snapshot(force=True).articles)
+    before = rss_mb()
+    index = SearchIndex("en", None if location == "memory" else work / "search.sqlite3")
+    start = time.perf_counter()
+    index.update(articles)
+    cold = time.perf_counter() - start
+    after = rss_mb()
+    middle = len(articles) // 2
+    edited = articles[middle]
+    articles[middle] = dataclasses.replace(
+        edited, version=edited.version + "-edited", body=edited.body + "\n\nOne more line."
+    )
+    start = time.perf_counter()
+    changes = index.update(articles)
+    edit = time.perf_counter() - start
+    assert changes.indexed == 1, changes
+    now = datetime.now(UTC)
+    asked = queries()
+    for query in asked:
+        index.search(query, now=now)
+    times = []
+    for _ in range(ROUNDS):
+        for query in asked:
+            start = time.perf_counter()
+            index.search(query, now=now)
+            times.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(times, n=100)
+    related_times = []
+    for article in articles[:: max(1, len(articles) // RELATED_SAMPLE)]:
+        start = time.perf_counter()
+        related(article, index, now=now)
+        related_times.append((time.perf_counter() - start) * 1000)
+    related_cuts = statistics.quantiles(related_times, n=100)
+    size = index.size()
+    return {
+        "articles": len(articles),
+        "cold_s": cold,
+        "edit_ms": edit * 1000,
+        "p50_ms": cuts[49],
+        "p99_ms": cuts[98],
+        "related_p50_ms": related_cuts[49],
+        "related_p99_ms": related_cuts[98],
+        "size_mb": size / 2**20,
+        "rss_before_mb": before,
+        "rss_after_mb": after,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", nargs=2, metavar=("CONTENT", "LOCATION"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:  # a child: one case, its figures as JSON on stdout
+        with tempfile.TemporaryDirectory() as work:
+            print(json.dumps(one_case(Path(args.case[0]), args.case[1], Path(work))))
+        return
+    print("| articles | index in | from cold | one edit | query p50 | query p99 | related p50 "
+          "| related p99 | index size | RSS before → after indexing |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as work:
+        worst = 0.0
+        for count in SIZES:
+            content = Path(work) / f"content-{count}"
+            generate(content, count)
+            for location in LOCATIONS:
+                child = subprocess.run(
+                    [sys.executable, __file__, "--case", str(content), location],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                figures = json.loads(child.stdout)
+                if count == max(SIZES):
+                    worst = max(worst, figures["p99_ms"])
+                print(
+                    f"| {figures['articles']:,} | {location} | {figures['cold_s']:.2f} s "
+                    f"| {figures['edit_ms']:.1f} ms | {figures['p50_ms']:.2f} ms "
+                    f"| {figures['p99_ms']:.2f} ms | {figures['related_p50_ms']:.2f} ms "
+                    f"| {figures['related_p99_ms']:.2f} ms | {figures['size_mb']:.1f} MB "
+                    f"| {figures['rss_before_mb']:.0f} → {figures['rss_after_mb']:.0f} MB |",
+                    flush=True,
+                )
+    met = "met" if worst < TARGET_P99_MS else "NOT met"
+    print(f"\nTarget: query p99 under {TARGET_P99_MS:g} ms at {max(SIZES):,} articles: {met}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+from publishing.related import related
+from publishing.search_index import SearchIndex
+from tests.support.articles import DAY_ONE, article
+
+NOW = DAY_ONE + timedelta(days=365)
+
+
+def related_slugs(target, *others, limit=3):
+    index = SearchIndex()
+    index.update([target, *others])
+    return [found.slug for found in related(target, index, now=NOW, limit=limit)]
+
+
+def common(n):
+    return article(f"common-{n}", f"Unrelated {n}", tags=("Common",))
+
+
+def test_a_rare_shared_tag_outweighs_a_common_one():
+    target = article("target", "Target", tags=("Common", "Rare"))
+    assert related_slugs(
+        target,
+        *(common(n) for n in range(10)),
+        article("rare", "Other", tags=("Rare",)),
+        limit=2,
+    ) == ["rare", "common-0"]
+
+
+def test_more_shared_tags_come_first():
+    target = article("target", "Target", tags=("A", "B"))
+    both = article("both", "Both", tags=("A", "B"))
+    one = article("one", "One", tags=("A",), date=DAY_ONE + timedelta(days=1))
+    assert related_slugs(target, one, both) == ["both", "one"]
+
+
+def test_titles_and_summaries_decide_between_equal_tags():
+    target = article("target", "Serving language models", tags=("AI",))
+    near = article("near", "Language models in production", tags=("AI",))
+    far = article("far", "Gardening", tags=("AI",), date=DAY_ONE + timedelta(days=9))
+    untagged = article("untagged", "Serving models cheaply")
+    stranger = article("stranger", "Knitting")
+    assert related_slugs(target, far, near, untagged, stranger) == ["near", "far", "untagged"]
+
+
+def test_never_itself_a_draft_or_a_future_article():
+    target = article("target", "Zephyr", tags=("Wind",))
+    hidden = [
+        article("draft", "Zephyr", tags=("Wind",), draft=True),
+        article("later", "Zephyr", tags=("Wind",), date=NOW + timedelta(days=1)),
+    ]
+    assert related_slugs(target, *hidden) == []
+    assert related_slugs(target, *hidden, article("public", "Zephyr")) == ["public"]
+
+
+def test_an_article_without_tags_or_words_gets_text_matches_or_nothing():
+    assert related_slugs(article("target", "🙂"), article("other", "Other")) == []
