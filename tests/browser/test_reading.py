@@ -25,7 +25,7 @@ def test_the_footer_links_the_feeds_names_the_site_and_sits_at_the_bottom_of_a_s
 
     links = footer.locator("a").evaluate_all("links => links.map(a => [a.text, a.pathname])")
     assert links == [["RSS", "/feed.xml"], ["Atom", "/atom.xml"], ["JSON", "/feed.json"]]
-    assert f"© {datetime.date.today().year} Insights" in footer.inner_text()
+    assert f"© {datetime.datetime.now(datetime.UTC).year} Insights" in footer.inner_text()
     assert footer.evaluate("footer => footer.getBoundingClientRect().bottom") == 1000
 
 
@@ -130,7 +130,7 @@ def test_markdown_tables_span_the_text_and_align_numbers(open_page: OpenPage):
 def test_on_a_phone_tables_and_code_scroll_inside_themselves_with_a_cue(open_page: OpenPage):
     opened = open_page(viewport={"width": PHONE, "height": 800})
     page = opened.page
-    for slug, box in ((LATENCY_SLUG, ".prose > .table-scroll"), (ROUGH_SLUG, ".prose pre")):
+    for slug, box in ((LATENCY_SLUG, ".prose > .table-scroll"), (ROUGH_SLUG, ".prose .highlight pre")):
         opened.goto(f"/insights/{slug}/")
         scroller = page.locator(box).first
         assert scroller.evaluate("el => el.scrollWidth > el.clientWidth"), slug
