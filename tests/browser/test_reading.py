@@ -130,7 +130,8 @@ def test_markdown_tables_span_the_text_and_align_numbers(open_page: OpenPage):
 def test_on_a_phone_tables_and_code_scroll_inside_themselves_with_a_cue(open_page: OpenPage):
     opened = open_page(viewport={"width": PHONE, "height": 800})
     page = opened.page
-    for slug, box in ((LATENCY_SLUG, ".prose > .table-scroll"), (ROUGH_SLUG, ".prose .highlight pre")):
+    scrollers = ((LATENCY_SLUG, ".prose > .table-scroll"), (ROUGH_SLUG, ".prose .highlight pre"))
+    for slug, box in scrollers:
         opened.goto(f"/insights/{slug}/")
         scroller = page.locator(box).first
         assert scroller.evaluate("el => el.scrollWidth > el.clientWidth"), slug
