@@ -98,17 +98,20 @@ function fit(block) {
   block.classList.toggle("diagram-scrolls", scrolls);
 }
 
+// An element with a class and its text; a button that submits nothing.
+function make(tag, className, text = "") {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  if (tag === "button") node.type = "button";
+  return node;
+}
+
 function tools(block) {
   if (block.nextElementSibling?.classList.contains("diagram-tools")) return;
-  const bar = document.createElement("div");
-  bar.className = "diagram-tools";
-  const hint = document.createElement("span");
-  hint.className = "diagram-hint";
-  hint.textContent = "Scroll sideways for more";
-  const open = document.createElement("button");
-  open.type = "button";
-  open.className = "diagram-open";
-  open.textContent = "Full screen";
+  const bar = make("div", "diagram-tools");
+  const hint = make("span", "diagram-hint", "Scroll sideways for more");
+  const open = make("button", "diagram-open", "Full screen");
   open.addEventListener("click", () => show(block));
   bar.append(hint, open);
   block.after(bar);
@@ -116,8 +119,7 @@ function tools(block) {
 
 function failed(block, error) {
   const [first, ...rest] = String(error && error.message ? error.message : error).split("\n");
-  const box = document.createElement("div");
-  box.className = "render-error";
+  const box = make("div", "render-error");
   box.setAttribute("role", "note");
   const message = document.createElement("p");
   const kind = document.createElement("strong");
@@ -125,10 +127,7 @@ function failed(block, error) {
   message.append(kind, ` ${first}`);
   box.append(message);
   if (rest.join("").trim()) {
-    const detail = document.createElement("pre");
-    detail.className = "error-detail";
-    detail.textContent = rest.join("\n");
-    box.append(detail);
+    box.append(make("pre", "error-detail", rest.join("\n")));
   }
   const source = document.createElement("pre");
   source.append(document.createElement("code"));
@@ -175,20 +174,12 @@ async function draw(nodes) {
 // One <dialog> for every diagram: the SVG moves into it while it is open, so no id repeats.
 function dialog() {
   if (viewer) return viewer;
-  viewer = document.createElement("dialog");
-  viewer.className = "diagram-dialog";
+  viewer = make("dialog", "diagram-dialog");
   viewer.setAttribute("aria-label", "Diagram, full screen");
-  const bar = document.createElement("div");
-  bar.className = "dialog-bar";
-  const zoom = document.createElement("button");
-  zoom.type = "button";
-  zoom.className = "dialog-zoom";
-  const close = document.createElement("button");
-  close.type = "button";
-  close.className = "dialog-close";
-  close.textContent = "Close";
-  const body = document.createElement("div");
-  body.className = "dialog-body";
+  const bar = make("div", "dialog-bar");
+  const zoom = make("button", "dialog-zoom");
+  const close = make("button", "dialog-close", "Close");
+  const body = make("div", "dialog-body");
   body.tabIndex = 0;
   bar.append(zoom, close);
   viewer.append(bar, body);
