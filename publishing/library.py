@@ -253,8 +253,9 @@ class Library:
         never = self._next_scan == 0.0
         stale = now >= self._next_scan + self.rescan_interval
         if not (force or never or stale or self.rescan_interval == 0):
+            current = self._snapshot  # read first: the scan may land before this returns
             self._rescan_in_background()
-            return self._snapshot
+            return current
         with self._lock:
             if force or self.clock.monotonic() >= self._next_scan:
                 self._rescan(force)
