@@ -24,6 +24,7 @@ import ipaddress
 import os
 import socket
 
+from flask import Flask
 from gunicorn.arbiter import Arbiter
 
 from extensions import library
@@ -93,5 +94,7 @@ def when_ready(server: Arbiter) -> None:
         )
     if not server.cfg.preload_app:
         return
-    library(server.app.wsgi()).snapshot()
+    app = server.app.wsgi()
+    if isinstance(app, Flask):  # not for a plain WSGI app, such as the bench's ceiling
+        library(app).snapshot()
     gc.freeze()

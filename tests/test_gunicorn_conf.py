@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.servers import free_port, wait_for
+from harness.http import get
+from harness.servers import free_port, gunicorn_process, wait_for
 from tests.support.site import ROOT
 
 pytestmark = pytest.mark.server
@@ -94,3 +95,10 @@ def test_facing_the_network_is_a_choice_the_start_log_names(content_dir, tmp_pat
         assert answers(port)
     warning = next(line for line in log.read_text().splitlines() if FACING in line)
     assert "[WARNING]" in warning and f"0.0.0.0:{port}" in warning
+
+
+def test_the_config_serves_a_plain_wsgi_app_too():
+    # The bench's Python ceiling is such an app: the start hook must not take it for the site.
+    with gunicorn_process({}, app="tests.support.plain_wsgi:app", ready="/") as server:
+        status, _, body = get(server.url + "/")
+    assert (status, body) == (200, b"plain\n")
