@@ -14,9 +14,10 @@ from flask_caching import Cache
 import extensions
 import hooks
 import settings
-from blueprints import commands, feeds, health, site, sitemaps
+from blueprints import commands, feeds, health, search, site, sitemaps
 from hooks import security
 from publishing.library import Clock, Library
+from publishing.live_index import LiveIndex
 from publishing.render_cache import Renderer
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
@@ -44,9 +45,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
     )
     static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
     renderer = Renderer(store, config.render_timeout)
-    extensions.install(app, extensions.Singletons(config, library, renderer, static))
+    extensions.install(
+        app,
+        extensions.Singletons(config, library, renderer, static, LiveIndex(config.site_language)),
+    )
 
-    for blueprint in (site.bp, feeds.bp, sitemaps.bp, health.bp, commands.bp):
+    for blueprint in (site.bp, search.bp, feeds.bp, sitemaps.bp, health.bp, commands.bp):
         app.register_blueprint(blueprint)
     hooks.register(app)
 

@@ -1,5 +1,6 @@
 """The app's singletons and how views, commands and hooks reach them, as the Flask tutorial's
-``get_db()`` does: ``settings()``, ``library()``, ``renderer()``, ``static_build()``.
+``get_db()`` does: ``settings()``, ``library()``, ``renderer()``, ``static_build()``,
+``search_index()``.
 
 ``create_app`` makes each once and ``install``s them on the app. Inside a request or a command
 the accessors find them through ``current_app``; elsewhere (gunicorn's hooks, tests) pass the
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from publishing.library import Library
+from publishing.library import Library, Snapshot
+from publishing.live_index import LiveIndex
 from publishing.render_cache import Renderer
+from publishing.search_index import SearchIndex
 from serving.static_assets import StaticBuild
 from settings import Settings
 
@@ -24,6 +27,7 @@ class Singletons:
     library: Library
     renderer: Renderer
     static_build: StaticBuild
+    search: LiveIndex
 
 
 def install(app: Flask, singletons: Singletons) -> None:
@@ -51,3 +55,9 @@ def renderer(app: Flask | None = None) -> Renderer:
 def static_build(app: Flask | None = None) -> StaticBuild:
     """The hashed build of ``static/`` that pages link to."""
     return _of(app).static_build
+
+
+def search_index(snapshot: Snapshot, app: Flask | None = None) -> SearchIndex:
+    """This worker's full-text index, holding exactly ``snapshot``'s articles (built in each
+    process on first use, brought level with a newer snapshot on the next)."""
+    return _of(app).search.current(snapshot)

@@ -11,8 +11,11 @@ from flask import Blueprint, Flask, current_app
 
 from blueprints.sitemaps import sitemap_files
 from extensions import library, renderer, settings, static_build
+from hooks.templating import longdate
 from publishing.checks import find_problems, problem_line
+from publishing.series import all_series
 from publishing.sitemap import places
+from publishing.static_search import static_index
 from serving.export import ExportError, export
 
 bp = Blueprint("commands", __name__, cli_group=None)
@@ -57,6 +60,7 @@ def published_paths(app: Flask) -> list[str]:
         frozenset(): [{}],
         frozenset({"tag"}): [{"tag": tag} for tag in view.tags],
         frozenset({"slug"}): [{"slug": article.slug} for article in view.articles],
+        frozenset({"series"}): [{"series": slug} for slug in all_series(view.articles)],
         frozenset({"part"}): [{"part": n} for n in range(1, sitemaps + 1) if sitemaps > 1],
     }
     paths = []
@@ -85,6 +89,10 @@ def export_site(target: Path) -> None:
         report = export(app, published_paths(app), target, site_url=config.site_url)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
+    # Where no server answers /search/?q=…, static/js/search.js searches this file instead.
+    public = library(app).snapshot().view(library(app).now()).articles
+    (target / "search").mkdir(exist_ok=True)
+    (target / "search" / "index.json").write_bytes(static_index(public, longdate))
     for problem in report.problems:
         click.echo(problem)
     click.echo(f"{len(report.written)} files written to {target}", err=True)

@@ -1,20 +1,27 @@
-"""The reader-facing pages: article list, tag pages and article pages."""
+"""The reader-facing pages: article list, tag pages, article pages, series and the archive."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, render_template
 
-from extensions import library, renderer, settings
+from extensions import library, renderer, search_index, settings
 from hooks.responses import conditional
 from hooks.security import allow_inline_styles
 from hooks.templating import page_url
+from publishing.archive import archive as archive_of
 from publishing.article import Article
 from publishing.cards import Card, card
 from publishing.library import View
 from publishing.pagination import Page, page_number, paginate
+from publishing.related import related
+from publishing.series import Series, all_series, place
 
 bp = Blueprint("site", __name__)
+
+
+def _series(view: View) -> dict[str, Series]:
+    return all_series(a for a in view.articles if a.series is not None)
 
 
 def _view() -> tuple[View, datetime, datetime]:
@@ -82,6 +89,8 @@ def article(slug: str) -> Response:
         abort(404)
     older, newer = view.neighbours(found)
     entry = _card(found)
+    # Related articles come from this worker's index, built from the same snapshot as the page.
+    index = search_index(library().snapshot())
     if entry.rendered.diagrams:
         allow_inline_styles()
     html = render_template(
@@ -90,5 +99,24 @@ def article(slug: str) -> Response:
         older=older,
         newer=newer,
         now=now,
+        related=related(found, index, now=now),
+        series=place(found, _series(view)),
     )
+    return conditional(html, changed)
+
+
+@bp.get("/series/<series>/")
+def series(series: str) -> Response:
+    view, _, changed = _view()
+    found = _series(view).get(series)
+    if found is None:
+        abort(404)
+    html = render_template("series.html", series=found, cards=[_card(a) for a in found.parts])
+    return conditional(html, changed)
+
+
+@bp.get("/archive/")
+def archive() -> Response:
+    view, _, changed = _view()
+    html = render_template("archive.html", years=archive_of(view.articles))
     return conditional(html, changed)

@@ -1,4 +1,4 @@
-"""The sitemap of the public site (lists, tag pages, articles) and the robots.txt that points to it.
+"""The sitemap of the public site (lists, tags, articles, the archive, series) and robots.txt.
 
 Places are named by Flask endpoint and values so the view alone turns them into absolute URLs.
 One file may hold at most ``MAX_URLS`` URLs and ``MAX_BYTES`` bytes (sitemaps.org); a larger
@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from publishing.library import View
 from publishing.pagination import page_count
+from publishing.series import all_series
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000
@@ -47,7 +48,8 @@ def _list_pages(
 
 
 def places(view: View, per_page: int) -> list[Place]:
-    """Every page of ``view`` a search engine should know: lists, tags and articles.
+    """Every page of ``view`` a search engine should know: lists, tags, articles, the archive
+    and series.
 
     Give it the public view: drafts and scheduled articles are never listed, whatever the site
     shows in preview.
@@ -57,6 +59,10 @@ def places(view: View, per_page: int) -> list[Place]:
     for slug, tag in view.tags.items():
         found += _list_pages("site.tag", {"tag": slug}, tag.count, tag.modified, per_page)
     found += [Place("site.article", {"slug": a.slug}, a.modified) for a in view.articles]
+    found.append(Place("site.archive", {}, view.modified))
+    for slug, series in all_series(view.articles).items():
+        lastmod = max(part.modified for part in series.parts)
+        found.append(Place("site.series", {"series": slug}, lastmod))
     return found
 
 

@@ -298,3 +298,47 @@ def test_an_article_that_opens_with_an_image_is_summarised_by_its_first_text(cli
     )
     item = client.get("/feed.json").get_json()["items"][0]
     assert item["summary"] == "Real text here."
+
+
+def test_an_article_ends_with_up_to_three_related_public_articles(client, write_article) -> None:
+    for n in range(5):
+        write_article(f"kin-{n}", f"title: Kin {n}\ndate: 2026-05-0{n + 1}\ntags: [Rare]\n")
+    write_article("kin-draft", "title: Kin draft\ndate: 2026-05-09\ntags: [Rare]\ndraft: true\n")
+    related = soup(client.get("/insights/kin-0/")).select(".related li a")
+    hrefs = [a["href"] for a in related]
+    assert len(hrefs) == 3 and "/insights/kin-0/" not in hrefs
+    assert all(h.startswith("/insights/kin-") and "draft" not in h for h in hrefs)
+
+
+def test_a_series_part_says_where_it_stands_and_links_every_part(client, write_article) -> None:
+    write_article("s-b", "title: Second\ndate: 2026-05-01\nseries: Deep Dive\nseries_order: 2\n")
+    write_article("s-a", "title: First\ndate: 2026-05-02\nseries: Deep Dive\nseries_order: 1\n")
+    write_article("s-c", "title: Third\ndate: 2026-05-03\nseries: deep dive\n")
+    box = soup(client.get("/insights/s-b/")).select_one(".series-box")
+    assert text(box.select_one("p")) == "Part 2 of 3 of Deep Dive"
+    assert box.select_one("p a")["href"] == "/series/deep-dive/"
+    assert [text(li) for li in box.select("li")] == ["First", "Second", "Third"]
+    assert text(box.select_one('[aria-current="page"]')) == "Second"
+    assert [a["href"] for a in box.select("li a")] == ["/insights/s-a/", "/insights/s-c/"]
+    assert not soup(client.get(REFERENCE)).select(".series-box")
+
+    page = soup(client.get("/series/deep-dive/"))
+    assert text(page.select_one("h1")) == "Deep Dive"
+    assert [text(h) for h in page.select(".card h2")] == ["First", "Second", "Third"]
+    assert client.get("/series/no-such-series/").status_code == 404
+
+
+def test_the_archive_lists_every_public_article_by_year_and_month_newest_first(
+    client, write_article
+) -> None:
+    write_article("old", "title: Old one\ndate: 2024-07-04\n")
+    write_article("hidden", "title: Hidden\ndate: 2024-07-05\ndraft: true\n")
+    page = soup(client.get("/archive/"))
+    years = [text(h) for h in page.select(".archive-year h2")]
+    assert years == ["2026 3 articles", "2024 1 article"]
+    months = [text(h) for h in page.select(".archive-year h3")]
+    assert months == ["March 1", "February 1", "January 1", "July 1"]
+    assert [text(a) for a in page.select(".archive-list a")][-1] == "Old one"
+    assert "Hidden" not in text(page)
+    footer = soup(client.get("/")).select_one("footer")
+    assert footer.select_one('a[href="/archive/"]')

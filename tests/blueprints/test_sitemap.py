@@ -64,6 +64,7 @@ def test_sitemap_lists_lists_tags_and_articles_with_lastmod(client: FlaskClient)
         f"{SITE_URL}/insights/how-a-request-reaches-the-model/",
         f"{SITE_URL}/insights/reading-the-latency-budget/",
         f"{SITE_URL}/insights/{REFERENCE_SLUG}/",
+        f"{SITE_URL}/archive/",
     }
     assert all(W3C_DATETIME.match(lastmod or "") for lastmod in found.values()), found
     assert found[f"{SITE_URL}/insights/{REFERENCE_SLUG}/"] == "2026-01-15T09:00:00+00:00"
@@ -104,7 +105,11 @@ def test_an_empty_site_lists_its_empty_pages_without_dates(tmp_path: Path) -> No
     empty = tmp_path / "empty"
     empty.mkdir()
     client = create_app({**INSTANT, "CONTENT_DIR": str(empty), "SITE_URL": SITE_URL}).test_client()
-    assert entries(client) == {f"{SITE_URL}/insights/": None, f"{SITE_URL}/tags/": None}
+    assert entries(client) == {
+        f"{SITE_URL}/insights/": None,
+        f"{SITE_URL}/tags/": None,
+        f"{SITE_URL}/archive/": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -134,10 +139,10 @@ def urls_of(body: bytes) -> list[str]:
 def test_a_site_beyond_one_files_limit_gets_a_sitemap_index(
     client: FlaskClient, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = set(entries(client))  # 11 URLs, one file
+    whole = set(entries(client))  # 12 URLs, one file
     assert client.get("/sitemap-1.xml").status_code == 404  # /sitemap.xml is that file
-    monkeypatch.setattr(sitemap, "MAX_URLS", 4)
-    write_article("new", "title: New\ndate: 2026-05-01\n")  # a new content state: 12 URLs
+    monkeypatch.setattr(sitemap, "MAX_URLS", 5)
+    write_article("new", "title: New\ndate: 2026-05-01\n")  # a new content state: 13 URLs
     index = client.get("/sitemap.xml")
     root = ElementTree.fromstring(index.data)
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
@@ -150,7 +155,7 @@ def test_a_site_beyond_one_files_limit_gets_a_sitemap_index(
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
         assert ElementTree.fromstring(response.data).tag == f"{{{NS['sm']}}}urlset"
-        assert len(urls_of(response.data)) <= 4
+        assert len(urls_of(response.data)) <= 5
         listed += urls_of(response.data)
     assert sorted(listed) == sorted(whole | {f"{SITE_URL}/insights/new/"})
     for missing in ("/sitemap-4.xml", "/sitemap-0.xml", "/sitemap-01.xml", "/sitemap-x.xml"):
@@ -186,5 +191,31 @@ def test_the_sitemap_walks_the_articles_once(
     client = create_app(
         {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
     ).test_client()
-    assert len(entries(client)) == 33 + 4 + 1 + 66  # articles, list pages, /tags/, tags
+    # articles, list pages, /tags/, tags, /archive/
+    assert len(entries(client)) == 33 + 4 + 1 + 66 + 1
     assert len(calls) == 33  # once per article: not once more for each of the 66 tags
+
+
+def test_series_pages_are_listed_with_their_newest_part(
+    content_dir: Path, write_article: ArticleWriter
+) -> None:
+    write_article("part-1", "title: One\ndate: 2025-01-01\nseries: Deep Dive\n")
+    write_article(
+        "part-2", "title: Two\ndate: 2025-02-01\nupdated: 2025-04-01\nseries: Deep Dive\n"
+    )
+    write_article("later", "title: Later\ndate: 2999-01-01\nseries: Future Only\n")
+    client = create_app(
+        {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
+    ).test_client()
+    found = entries(client)
+    assert found[f"{SITE_URL}/series/deep-dive/"] == "2025-04-01T00:00:00+00:00"
+    assert not any("future-only" in url for url in found)  # a scheduled part makes no series
+    assert client.get("/series/deep-dive/").status_code == 200
+
+
+def test_the_export_takes_series_pages_and_the_archive(
+    app: Flask, write_article: ArticleWriter
+) -> None:
+    write_article("part-1", "title: One\ndate: 2025-01-01\nseries: Deep Dive\n")
+    paths = published_paths(app)
+    assert {"/series/deep-dive/", "/archive/", "/search/", "/opensearch.xml"} <= set(paths)

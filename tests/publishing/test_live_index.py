@@ -1,0 +1,33 @@
+"""Each process's search index: built on first use, level with the snapshot it is given, and
+never the one a parent process built (an SQLite connection must not cross a fork)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from publishing import live_index
+from publishing.library import Library
+from tests.support.site import ArticleWriter
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def hits(index, query: str) -> list[str]:
+    return [hit.slug for hit in index.search(query, now=NOW).hits]
+
+
+def test_it_follows_the_snapshot_and_is_rebuilt_in_a_new_process(
+    content_dir, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    live = live_index.LiveIndex("en")
+    first = live.current(library.snapshot())
+    assert hits(first, "latency")[0] == "reading-the-latency-budget"
+    assert live.current(library.snapshot()) is first  # same version: nothing to do
+
+    write_article("otter", "title: Otter\ndate: 2026-05-01\n")
+    assert hits(live.current(library.snapshot()), "otter") == ["otter"]
+
+    monkeypatch.setattr(live_index.os, "getpid", lambda: -1)  # as in a forked worker
+    child = live.current(library.snapshot())
+    assert child is not first and hits(child, "otter") == ["otter"]
