@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from publishing.bundles import Bundle
 from publishing.metadata import tag_slug
 
 
@@ -25,6 +26,7 @@ class Article:
     id: str | None = None  # the feed entry id, when the author fixes one
     series: str | None = None
     series_order: int | None = None  # place in the series; date order when absent
+    bundle: Bundle | None = None  # the files beside it, for an article in its own folder
 
     @cached_property
     def tag_slugs(self) -> dict[str, str]:

@@ -4,6 +4,10 @@ Every entry is judged on its own, so an odd one (a directory named ``x.md``, a F
 looping symlink, one that leads out of the directory, a name that is not UTF-8 or holds a control
 character) costs that entry a problem, never the scan. Symlinks are followed only when their
 final target is a regular file inside the content directory: nothing outside it is ever served.
+
+An article may also be a folder holding ``index.md`` (a bundle): its files of known kinds are
+listed with it, each judged the same way, and a symlink among them is followed only when it
+leads to a file inside that same folder.
 """
 
 import os
@@ -13,6 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publishing.article import Problem
+from publishing.bundles import (
+    INDEX,
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_SERVED_BYTES,
+    BundleFile,
+    content_type,
+)
 
 SUFFIX = ".md"
 _KINDS = {
@@ -28,9 +40,10 @@ _KINDS = {
 class Listed:
     """An entry that is, as listed, a regular file the site may read."""
 
-    name: str
+    name: str  # ``x.md``, or ``x/index.md`` for an article in its own folder
     source: str  # what to open: the entry itself, or the target of its symlink
     stat: os.stat_result
+    bundle: tuple[BundleFile, ...] | None = None  # the folder's files, for a folder article
 
 
 class NotAFile(OSError):
@@ -54,50 +67,139 @@ def _kind(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
+CONTENT_DIRECTORY = "the content directory"
+ARTICLE_FOLDER = "the article's folder"
+
+
 def _judge(
-    entry: os.DirEntry[str], directory: Path, real_directory: str
-) -> Listed | Problem | None:
+    entry: os.DirEntry[str] | str,
+    directory: Path,
+    real_directory: str,
+    within: str = CONTENT_DIRECTORY,
+    want_directory: bool = False,
+) -> tuple[str, os.stat_result] | Problem | None:
+    """(what to open, its stat) for an entry that is a regular file (a directory with
+    ``want_directory``) inside ``real_directory``, else the problem with it (None when it is
+    simply gone). ``entry`` is a listed entry or the path of a file that should be there."""
     # Called for every file on every rescan: paths stay strings until a problem needs one.
-    if reason := name_fault(entry.name):
-        return Problem(directory / entry.name, reason)
-    linked = entry.is_symlink()
+    path = entry if isinstance(entry, str) else entry.path
+    name = os.path.basename(path)
+    if reason := name_fault(name):
+        return Problem(directory / name, reason)
     try:
+        linked = os.path.islink(path) if isinstance(entry, str) else entry.is_symlink()
         if linked:
-            source = os.path.realpath(entry.path, strict=True)
+            source = os.path.realpath(path, strict=True)
             if os.path.commonpath((source, real_directory)) != real_directory:
-                reason = "is a symlink that leads outside the content directory"
-                return Problem(directory / entry.name, reason)
+                return Problem(directory / name, f"is a symlink that leads outside {within}")
             found = os.stat(source)
         else:
-            source, found = entry.path, entry.stat()
+            source = path
+            found = os.stat(path) if isinstance(entry, str) else entry.stat()
     except FileNotFoundError:
         # A plain file gone since the listing costs nothing; a symlink to nothing is a problem.
         reason = "is a symlink to a file that does not exist"
-        return Problem(directory / entry.name, reason) if linked else None
+        return Problem(directory / name, reason) if linked else None
     except OSError as exc:
-        return Problem(directory / entry.name, f"cannot be read: {exc.strerror or exc}")
-    if not stat.S_ISREG(found.st_mode):
-        return Problem(directory / entry.name, f"is {_kind(found.st_mode)}, not a file")
-    return Listed(entry.name, source, found)
+        return Problem(directory / name, f"cannot be read: {exc.strerror or exc}")
+    wanted = stat.S_ISDIR if want_directory else stat.S_ISREG
+    if not wanted(found.st_mode):
+        return Problem(directory / name, f"is {_kind(found.st_mode)}, not a file")
+    return source, found
+
+
+def _article_file(
+    entry: os.DirEntry[str], directory: Path, real_directory: str
+) -> Listed | Problem | None:
+    judged = _judge(entry, directory, real_directory)
+    return Listed(entry.name, *judged) if isinstance(judged, tuple) else judged
+
+
+def _bundle(
+    entry: os.DirEntry[str], directory: Path, real_directory: str
+) -> tuple[Listed | None, list[Problem]]:
+    """The article a folder holds, with its files and the problems of its odd entries; no
+    article and no word when the folder holds no ``index.md`` (a folder of shared images)."""
+    folder = _judge(entry, directory, real_directory, want_directory=True)
+    if not isinstance(folder, tuple):
+        return None, [folder] if folder else []
+    real_folder = os.path.realpath(folder[0])
+    index_path = os.path.join(entry.path, INDEX)
+    if not os.path.lexists(index_path):
+        return None, []
+    index = _judge(index_path, directory / entry.name, real_directory)
+    if not isinstance(index, tuple):
+        return None, [index] if index else []
+    files, problems = _bundle_files(entry.path, directory / entry.name, real_folder)
+    return Listed(f"{entry.name}/{INDEX}", *index, bundle=files), problems
+
+
+def _bundle_files(
+    top: str, shown_top: Path, real_folder: str
+) -> tuple[tuple[BundleFile, ...], list[Problem]]:
+    """The servable files under ``top``, each judged on its own. Folders are walked, but
+    symlinked folders are not (a loop would never end), nor those named with a dot."""
+    files: list[BundleFile] = []
+    problems: list[Problem] = []
+    pending = [(top, "", shown_top, 1)]
+    while pending:
+        path, prefix, shown, depth = pending.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = [e for e in listing if not e.name.startswith(".")]
+        except OSError as exc:
+            problems.append(Problem(shown, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if depth < MAX_DEPTH and not name_fault(entry.name):
+                    pending.append(
+                        (entry.path, f"{prefix}{entry.name}/", shown / entry.name, depth + 1)
+                    )
+                continue
+            if content_type(entry.name) is None:
+                continue  # the Markdown itself, notes, editor leftovers: never served
+            judged = _judge(entry, shown, real_folder, ARTICLE_FOLDER)
+            if isinstance(judged, Problem):
+                problems.append(judged)
+            elif judged and judged[1].st_size > MAX_SERVED_BYTES:
+                reason = f"{judged[1].st_size:,} bytes, more than the {MAX_SERVED_BYTES:,} served"
+                problems.append(Problem(shown / entry.name, reason))
+            elif judged:
+                source, found = judged
+                files.append(
+                    BundleFile(prefix + entry.name, source, found.st_size, found.st_mtime_ns)
+                )
+    if len(files) > MAX_FILES:
+        problems.append(
+            Problem(shown_top, f"holds {len(files):,} files; only {MAX_FILES:,} are served")
+        )
+    files.sort(key=lambda file: file.name)
+    return tuple(files[:MAX_FILES]), problems
 
 
 def list_articles(directory: Path) -> tuple[list[Listed], list[Problem]]:
-    """The article files of ``directory`` sorted by name, and a problem for each odd entry.
+    """The article files of ``directory`` (flat ``x.md`` files and ``x/index.md`` folders)
+    sorted by name, and a problem for each odd entry.
 
     Raises ``OSError`` only when the directory itself cannot be listed. Names starting with a
     dot are left out without a word: editors keep their swap files there.
     """
     real_directory = os.path.realpath(directory)
     with os.scandir(directory) as listing:
-        entries = [e for e in listing if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
+        entries = [e for e in listing if not e.name.startswith(".")]
     files: list[Listed] = []
     problems: list[Problem] = []
     for entry in entries:
-        judged = _judge(entry, directory, real_directory)
-        if isinstance(judged, Listed):
-            files.append(judged)
-        elif judged is not None:
-            problems.append(judged)
+        if entry.name.endswith(SUFFIX):
+            judged = _article_file(entry, directory, real_directory)
+            found, odd = (judged, []) if isinstance(judged, Listed) else (None, [judged])
+        elif entry.is_dir():  # a symlink to a folder too: judged inside
+            found, odd = _bundle(entry, directory, real_directory)
+        else:
+            continue
+        files += [found] if found else []
+        problems += [problem for problem in odd if problem]
     return sorted(files, key=lambda f: f.name), problems
 
 

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from publishing.article import Article, Problem
 from publishing.bounded_yaml import clip
+from publishing.bundles import Bundle
 from publishing.content_files import Listed, NotAFile, list_articles, read_bytes
 from publishing.reader import ArticleError, read_article
 
@@ -53,7 +54,7 @@ class Clock(Protocol):
 
 @dataclass(frozen=True)
 class _Entry:
-    listed: tuple[int, int]  # (mtime_ns, size) when read
+    listed: tuple  # (mtime_ns, size, and for a folder article its files' fingerprint) when read
     settled: bool  # read long enough after its mtime that an unseen rewrite is impossible
     article: Article | None = None
     problem: Problem | None = None
@@ -184,6 +185,18 @@ def _differs(scanned: Snapshot, current: Snapshot) -> bool:
     )
 
 
+def _listed(mtime_ns: int, size: int, bundle: Bundle | None) -> tuple:
+    """What a scan compares to know whether an article changed: its file and, for an article
+    in its own folder, every file beside it."""
+    return (mtime_ns, size) if bundle is None else (mtime_ns, size, bundle.fingerprint)
+
+
+def _newest_mtime(file: Listed) -> float:
+    """When the article last changed on disk, in POSIX seconds: its file or a file beside it."""
+    beside = max((f.mtime_ns for f in file.bundle or ()), default=0) / 1e9
+    return max(file.stat.st_mtime, beside)
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Reading thousands of articles allocates millions of objects and almost no garbage: the
@@ -305,7 +318,7 @@ class Library:
             if entry.problem:
                 problems.append(entry.problem)
             elif entry.article and entry.article.slug in articles:
-                owner = articles[entry.article.slug].path.name
+                owner = articles[entry.article.slug].path.relative_to(self.content_dir)
                 problems.append(
                     Problem(
                         entry.article.path,
@@ -316,7 +329,7 @@ class Library:
                 articles[entry.article.slug] = entry.article
         self._log_new(problems)
 
-        newest = max([dir_mtime, *(listed.stat.st_mtime for listed in files)])
+        newest = max([dir_mtime, *(_newest_mtime(listed) for listed in files)])
         digest = hashlib.blake2b(
             repr([(name, e.fingerprint) for name, e in self._entries.items()]).encode(),
             digest_size=12,
@@ -329,11 +342,14 @@ class Library:
     def _entry(self, file: Listed, quiet_seconds: float) -> _Entry | None:
         """What the file holds now; None while it is caught mid-write and has no good past."""
         stat = file.stat
-        listed = (stat.st_mtime_ns, stat.st_size)
+        folder = (self.content_dir / file.name).parent
+        bundle = None if file.bundle is None else Bundle(folder, file.bundle)
+        listed = _listed(stat.st_mtime_ns, stat.st_size, bundle)
         known = self._entries.get(file.name)
+        newest = _newest_mtime(file)
         if known and known.listed == listed and known.settled:
             return known
-        if 0 <= self.clock.time() - stat.st_mtime < quiet_seconds:
+        if 0 <= self.clock.time() - newest < quiet_seconds:
             return known  # perhaps still being written: look again on the next scan
         path = self.content_dir / file.name
         if stat.st_size > self.max_bytes:
@@ -348,12 +364,12 @@ class Library:
         except OSError as exc:
             reason = f"cannot be read: {exc.strerror or exc}"
             return _Entry(listed, True, problem=Problem(path, reason))
-        now = (after.st_mtime_ns, after.st_size)
-        settled = self.clock.time() - after.st_mtime > SETTLE_SECONDS
-        if now != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
+        now = _listed(after.st_mtime_ns, after.st_size, bundle)
+        settled = self.clock.time() - max(after.st_mtime, newest) > SETTLE_SECONDS
+        if now[:2] != (before.st_mtime_ns, before.st_size) or len(data) != after.st_size:
             return known  # written to while being read: look again on the next scan
         try:
-            article = read_article(path, data, author=self.author, tz=self.tz)
+            article = read_article(path, data, author=self.author, tz=self.tz, bundle=bundle)
         except Exception as exc:  # whatever one file holds costs that file, never the site
             if not isinstance(exc, ArticleError):
                 log.debug("reading %s failed", path, exc_info=True)

@@ -9,6 +9,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from publishing import bounded_yaml
 from publishing.article import Article
+from publishing.bundles import Bundle
 from publishing.metadata import MetadataError, coerce, slugify
 
 _YAML = YAMLHandler()  # only to find the front matter: the YAML is read with limits
@@ -43,8 +44,14 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     return meta, body
 
 
-def read_article(path: Path, data: bytes, *, author: str, tz: ZoneInfo) -> Article:
-    """Parse ``data`` (the bytes of ``path``) or raise ``ArticleError`` naming what is wrong."""
+def read_article(
+    path: Path, data: bytes, *, author: str, tz: ZoneInfo, bundle: Bundle | None = None
+) -> Article:
+    """Parse ``data`` (the bytes of ``path``) or raise ``ArticleError`` naming what is wrong.
+
+    An article in its own folder (``bundle``) is named after the folder, and its version
+    covers the folder's files: changing one is an edit of the article.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -61,9 +68,12 @@ def read_article(path: Path, data: bytes, *, author: str, tz: ZoneInfo) -> Artic
     if not body.strip():
         raise ArticleError("no content after the front matter")
     if "slug" not in fields:
-        fields["slug"] = slugify(path.stem)
+        fields["slug"] = slugify(path.parent.name if bundle is not None else path.stem)
         if not fields["slug"]:
             raise ArticleError("the file name gives no usable slug; set 'slug' in the front matter")
     fields.setdefault("author", author)
-    version = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return Article(path=path, version=version, body=body.strip("\n"), **fields)
+    digest = hashlib.blake2b(data, digest_size=16)
+    if bundle is not None:
+        digest.update(repr(bundle.fingerprint).encode())
+    version = digest.hexdigest()
+    return Article(path=path, version=version, body=body.strip("\n"), bundle=bundle, **fields)

@@ -15,6 +15,7 @@ from app import create_app
 from harness.http import get
 from harness.servers import free_port, wait_for
 from serving.export import TooDeep, file_for, links
+from tests.support.bundles import image_bytes, write_bundle
 from tests.support.pages import text
 from tests.support.site import ROOT, SITE_URL
 
@@ -196,3 +197,27 @@ def test_a_page_nested_past_the_parser_limit_is_written_and_reported(app, write_
     assert (target / "insights/deep/index.html").is_file()
     with pytest.raises(TooDeep):
         links((target / "insights/deep/index.html").read_text(), "/insights/deep/", SITE_URL)
+
+
+def test_the_files_of_an_article_in_its_own_folder_are_exported_and_resolve(
+    app, content_dir, tmp_path
+):
+    photo = image_bytes(4, 3)
+    write_bundle(
+        content_dir,
+        "field-notes",
+        "![A teal square](figures/photo.png)\n\n[The paper](paper.pdf)\n",
+        {"figures/photo.png": photo, "paper.pdf": b"%PDF-1.4\n", "unlinked.csv": b"a\n1\n"},
+    )
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "insights/field-notes/figures/photo.png").read_bytes() == photo
+    assert (target / "insights/field-notes/unlinked.csv").read_bytes() == b"a\n1\n"
+    assert not (target / "insights/field-notes/index.md").exists()
+    with file_server(target) as base:
+        page = fetch(base + "/insights/field-notes/")[2].decode()
+        for link in links(page, "/insights/field-notes/", SITE_URL):
+            if link.startswith("/insights/field-notes/") and link != "/insights/field-notes/":
+                assert fetch(base + link)[0] == 200, link
+        assert fetch(base + "/insights/field-notes/figures/photo.png")[1] == "image/png"

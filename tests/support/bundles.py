@@ -1,0 +1,48 @@
+"""Articles in their own folders for tests: ``content/<name>/index.md`` and files beside it,
+with images made by Pillow."""
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+from PIL import Image
+
+FRONT_MATTER = "title: {title}\ndate: 2026-01-01\nsummary: An article with its own files.\n"
+
+
+def write_bundle(
+    content_dir: Path, name: str, body: str, files: dict[str, bytes], title: str = "Bundled"
+) -> Path:
+    """Writes the folder ``name`` with its ``index.md`` and ``files`` (paths may hold '/')."""
+    folder = content_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.md").write_text(f"---\n{FRONT_MATTER.format(title=title)}---\n{body}")
+    for file_name, data in files.items():
+        (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / file_name).write_bytes(data)
+    return folder
+
+
+def image_bytes(width: int, height: int, kind: str = "PNG", colour: str = "teal") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, kind)
+    return out.getvalue()
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A small PNG made by Pillow whose header then claims ``width`` by ``height`` pixels: what
+    a decompression bomb looks like to a reader of its header."""
+    data = bytearray(image_bytes(1, 1))
+    start = 8 + 4  # the signature, then IHDR's length
+    header = b"IHDR" + struct.pack(">II", width, height) + bytes(data[start + 12 : start + 17])
+    data[start : start + 17] = header
+    data[start + 17 : start + 21] = struct.pack(">I", zlib.crc32(header))
+    return bytes(data)
+
+
+SCRIPTED_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'
+    b'<rect width="40" height="20" fill="teal"/>'
+    b"<script>document.title = 'svg script ran'; window.parent.svgRan = true;</script></svg>"
+)
