@@ -14,7 +14,7 @@ from flask_caching import Cache
 import extensions
 import hooks
 import settings
-from blueprints import commands, feeds, health, search, site, sitemaps
+from blueprints import bundles, commands, feeds, health, search, site, sitemaps
 from hooks import security
 from publishing.library import Clock, Library
 from publishing.live_index import LiveIndex
@@ -50,7 +50,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         extensions.Singletons(config, library, renderer, static, LiveIndex(config.site_language)),
     )
 
-    for blueprint in (site.bp, search.bp, feeds.bp, sitemaps.bp, health.bp, commands.bp):
+    for blueprint in (
+        site.bp,
+        bundles.bp,
+        search.bp,
+        feeds.bp,
+        sitemaps.bp,
+        health.bp,
+        commands.bp,
+    ):
         app.register_blueprint(blueprint)
     hooks.register(app)
 

@@ -51,7 +51,8 @@ def check() -> None:
 
 def published_paths(app: Flask) -> list[str]:
     """Every URL of the public site: each GET route, filled with every public tag or article
-    slug it takes, the numbered list pages, and every static file under its hashed URL."""
+    slug it takes, the numbered list pages, every static file under its hashed URL, and every
+    file of an article kept in its own folder, linked or not."""
     snapshot, now = library(app).snapshot(force=True), library(app).now()
     view = snapshot.view(now)
     with app.test_request_context():  # how the sitemap is cut depends on its URLs' length
@@ -72,6 +73,8 @@ def published_paths(app: Flask) -> list[str]:
     paths += [urls.build(p.endpoint, p.values) for p in places(view, settings(app).per_page)]
     build = static_build(app)
     paths += [urls.build("static", {"filename": build.url_path(name)}) for name in build.digests]
+    beside = [(a.slug, f.name) for a in view.articles if a.bundle for f in a.bundle.files]
+    paths += [urls.build("bundles.bundle_file", {"slug": s, "name": n}) for s, n in beside]
     return list(dict.fromkeys(paths))
 
 

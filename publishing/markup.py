@@ -4,7 +4,7 @@ import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +13,11 @@ from pymdownx.slugs import slugify
 
 from publishing.accessible_markup import AccessibleMarkup
 from publishing.bounded_yaml import clip
+from publishing.bundles import FileData
 from publishing.chart_lint import lint_chart
 from publishing.charts import ChartError, chart_html, error_box, parse_chart
 from publishing.diagrams import DiagramError, diagram_html
+from publishing.images import Images
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ def _new_markdown() -> markdown.Markdown:
             "pymdownx.highlight",
             "pymdownx.superfences",
             AccessibleMarkup(),
+            Images(),
         ],
         extension_configs={
             "toc": {
@@ -130,8 +133,9 @@ def _new_markdown() -> markdown.Markdown:
 _local = threading.local()
 
 
-def convert(text: str) -> tuple[str, str, RenderNotes]:
-    """(article HTML, table of contents HTML, notes) for Markdown ``text``.
+def convert(text: str, files: Mapping[str, FileData] | None = None) -> tuple[str, str, RenderNotes]:
+    """(article HTML, table of contents HTML, notes) for Markdown ``text``, whose relative
+    links name ``files`` (its bundle's images and data; None for an article that is one file).
 
     One Markdown instance per thread: building one costs more than a short article.
     """
@@ -140,6 +144,7 @@ def convert(text: str) -> tuple[str, str, RenderNotes]:
         md = _local.md = _new_markdown()
     md.reset()
     md.insights_notes = notes = RenderNotes()
+    md.insights_files = files
     try:
         html = md.convert(text)
     except Exception as exc:  # an extension that chokes on odd input costs this article only

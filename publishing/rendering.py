@@ -8,11 +8,13 @@ error box instead of holding a worker. Caching renderings is ``render_cache``'s 
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from publishing import time_budget
 from publishing.article import Article
 from publishing.bounded_yaml import clip
+from publishing.bundles import FileData, render_inputs
 from publishing.charts import error_box
 from publishing.markup import convert
 from publishing.text import text_facts
@@ -32,9 +34,10 @@ class Rendered:
     warnings: tuple[str, ...] = ()  # faults in blocks that are drawn all the same
 
 
-def rendered_markdown(body: str) -> Rendered:
-    """The rendering of an article's Markdown ``body``, here and with no time limit."""
-    html, toc, notes = convert(body)
+def rendered_markdown(body: str, files: Mapping[str, FileData] | None = None) -> Rendered:
+    """The rendering of an article's Markdown ``body`` (with its bundle's ``files``), here and
+    with no time limit."""
+    html, toc, notes = convert(body, files)
     words, first_paragraph = text_facts(html)
     return Rendered(
         html,
@@ -61,13 +64,16 @@ def render_in_budget(article: Article, seconds: float) -> Rendered:
     """The article rendered afresh in a child process, or an error box when it could not be:
     past ``seconds``, the child is killed and the box names the limit."""
     try:
+        # The child is handed the bundle's images and data as bytes (bounded by
+        # ``render_inputs``): it measures images and reads chart data without touching the disk.
+        files = render_inputs(article.bundle) if article.bundle is not None else None
         try:
-            return _children.run(seconds, rendered_markdown, article.body)
+            return _children.run(seconds, rendered_markdown, article.body, files)
         except time_budget.NoChildren as exc:
             if not _said_no_children.is_set():
                 _said_no_children.set()
                 log.warning("%s: rendering in this process, with no time budget", exc)
-            return rendered_markdown(article.body)
+            return rendered_markdown(article.body, files)
     except time_budget.OverBudget:
         reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
     except time_budget.ChildDied as exc:

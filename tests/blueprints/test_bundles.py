@@ -6,6 +6,7 @@ import os
 import pytest
 
 from tests.support.bundles import SCRIPTED_SVG, image_bytes, write_bundle
+from tests.support.pages import soup
 from tests.support.site import SITE_URL
 
 PNG = image_bytes(4, 3)
@@ -110,3 +111,22 @@ def test_feeds_link_a_bundle_file_by_its_absolute_url_which_answers(client, bund
     url = f"{SITE_URL}/insights/field-notes/photo.png"
     assert url in client.get(feed).get_data(as_text=True)
     assert client.get(url.removeprefix(SITE_URL)).data == PNG
+
+
+def test_the_page_sizes_the_image_and_check_names_a_bad_one(app, client, bundle):
+    image = soup(client.get("/insights/field-notes/")).select_one(".prose img")
+    assert image.attrs == {
+        "alt": "A teal square",
+        "src": "photo.png",
+        "width": "4",
+        "height": "3",
+        "decoding": "async",
+    }
+    (bundle / "broken.png").write_bytes(b"not an image")
+    index = bundle / "index.md"
+    index.write_text(index.read_text() + "\n![](broken.png)\n")
+    assert client.get("/insights/field-notes/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "field-notes/index.md: image broken.png: not an image Pillow can read" in result.output
+    assert "field-notes/index.md: image broken.png: no alt text" in result.output

@@ -1,0 +1,134 @@
+"""The images of an article: bundle images measured with Pillow, so the page reserves their
+space (``width``, ``height``) and loads them without blocking (``decoding``, ``loading``); an
+image alone in its paragraph with a title becomes a ``<figure>`` with that caption.
+
+A bad image never costs the page: a corrupt file, one whose extension lies, a decompression
+bomb or one too large to measure keeps its plain ``<img>`` and becomes a problem naming it.
+"""
+
+import io
+import warnings
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+from PIL import Image, UnidentifiedImageError
+
+from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, suffix
+
+# What Pillow calls the format each extension promises.
+_FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+    ".avif": "AVIF",
+}
+
+
+class ImageFault(ValueError):
+    """An image that cannot be measured; the message says why."""
+
+
+def measure(name: str, file: FileData) -> tuple[int, int] | None:
+    """(width, height) of the bundle image ``name``, None for a kind Pillow does not read
+    (SVG), or ``ImageFault``."""
+    expected = _FORMATS.get(suffix(name))
+    if expected is None:
+        return None
+    if file.data is None or file.size > MAX_IMAGE_BYTES:
+        raise ImageFault(
+            f"{file.size / 2**20:.1f} MB, more than the {MAX_IMAGE_BYTES // 2**20} MB an image"
+            " may be to be measured; make it smaller"
+        )
+    try:
+        with warnings.catch_warnings():
+            # Past Pillow's pixel limit it only warns, up to twice the limit: refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(file.data)) as image:
+                found, size = image.format, image.size
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageFault(
+            f"refused as a decompression bomb: more pixels than Pillow's limit of "
+            f"{Image.MAX_IMAGE_PIXELS:,} ({exc})"
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageFault("not an image Pillow can read (a corrupt file, or not an image)") from None
+    except Exception as exc:  # whatever a broken file makes Pillow raise
+        raise ImageFault(f"a corrupt image ({type(exc).__name__}: {exc})") from None
+    if found != expected:
+        raise ImageFault(f"holds a {found} image, not the {expected} its extension says")
+    return size
+
+
+def _only_child(parent: etree.Element, image: etree.Element) -> bool:
+    return len(parent) == 1 and not (parent.text or "").strip() and not (image.tail or "").strip()
+
+
+def process_images(
+    root: etree.Element,
+    files: Mapping[str, FileData] | None,
+    problems: list[str],
+    warnings_found: list[str],
+) -> None:
+    """Measures, marks and captions every ``<img>`` under ``root`` in place; faults go to
+    ``problems``, images without alt text to ``warnings_found``."""
+    first = True
+    for parent in list(root.iter()):
+        for image in [child for child in parent if child.tag == "img"]:
+            src = image.get("src", "")
+            if not image.get("alt", "").strip():
+                warnings_found.append(f"image {src}: no alt text (say what it shows)")
+            name = bundle_name(src)
+            if files is not None and name is not None and suffix(name) in IMAGE_TYPES:
+                _measured(image, name, files, problems, lazy=not first)
+            first = False
+            title = image.get("title")
+            if title and parent.tag == "p" and _only_child(parent, image):
+                parent.tag = "figure"
+                del image.attrib["title"]
+                caption = etree.SubElement(parent, "figcaption")
+                caption.text = title
+
+
+def _measured(
+    image: etree.Element,
+    name: str,
+    files: Mapping[str, FileData],
+    problems: list[str],
+    lazy: bool,
+) -> None:
+    file = files.get(name)
+    if file is None:
+        problems.append(f"image {name}: no such file in this article's folder")
+        return
+    try:
+        size = measure(name, file)
+    except ImageFault as exc:
+        problems.append(f"image {name}: {exc}")
+        return
+    if size is not None:
+        image.set("width", str(size[0]))
+        image.set("height", str(size[1]))
+    image.set("decoding", "async")
+    if lazy:
+        image.set("loading", "lazy")
+
+
+class _Images(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        notes = self.md.insights_notes  # type: ignore[attr-defined]
+        files = self.md.insights_files  # type: ignore[attr-defined]
+        process_images(root, files, notes.problems, notes.warnings)
+
+
+class Images(Extension):
+    """Runs after the inline patterns and attribute lists have made every ``<img>``. The
+    converting code sets ``md.insights_files`` (the bundle's files, None for a flat article)
+    and ``md.insights_notes``."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_Images(md), "insights_images", 1)
