@@ -57,6 +57,11 @@ def static_build(app: Flask | None = None) -> StaticBuild:
     return _of(app).static_build
 
 
+def ready_search_index(snapshot: Snapshot, app: Flask | None = None) -> SearchIndex | None:
+    """This worker's index level with ``snapshot``, or None while its first build runs."""
+    return _of(app).search.if_ready(snapshot)
+
+
 def search_index(snapshot: Snapshot, app: Flask | None = None) -> SearchIndex:
     """This worker's full-text index, holding exactly ``snapshot``'s articles (built in each
     process on first use, brought level with a newer snapshot on the next)."""

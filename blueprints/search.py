@@ -10,11 +10,10 @@ queries, and let every distinct query take memory from the pages everyone reads.
 from flask import Blueprint, Response, render_template, request
 
 from extensions import library, search_index, settings
-from hooks.responses import conditional
+from hooks.responses import conditional, keep_out_of_the_cache
 from publishing.markdown_text import one_line
 from publishing.metadata import tag_slug
 from publishing.search_query import MAX_QUERY_CHARS
-from serving.response_cache import CACHEABLE
 
 bp = Blueprint("search", __name__)
 
@@ -54,7 +53,7 @@ def search() -> Response:
         results=results,
     )
     response = conditional(html, snapshot.changed(now))  # validators, 304s, 412s as pages
-    del request.environ[CACHEABLE]  # but never stored under the path alone (see above)
+    keep_out_of_the_cache()  # never stored under the path alone (see above)
     return response
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, render_template
 
-from extensions import library, renderer, search_index, settings
-from hooks.responses import conditional
+from extensions import library, ready_search_index, renderer, settings
+from hooks.responses import conditional, keep_out_of_the_cache
 from hooks.security import allow_inline_styles
 from hooks.templating import page_url
 from publishing.archive import archive as archive_of
@@ -89,8 +89,10 @@ def article(slug: str) -> Response:
         abort(404)
     older, newer = view.neighbours(found)
     entry = _card(found)
-    # Related articles come from this worker's index, built from the same snapshot as the page.
-    index = search_index(library().snapshot())
+    # Related articles come from this worker's index, built from the same snapshot as the page;
+    # while its first build runs the page goes without them, and is not kept in the response
+    # cache, so the next visitor gets them.
+    index = ready_search_index(library().snapshot())
     if entry.rendered.diagrams:
         allow_inline_styles()
     html = render_template(
@@ -99,10 +101,13 @@ def article(slug: str) -> Response:
         older=older,
         newer=newer,
         now=now,
-        related=related(found, index, now=now),
+        related=related(found, index, now=now) if index else [],
         series=place(found, _series(view)),
     )
-    return conditional(html, changed)
+    response = conditional(html, changed)
+    if index is None:
+        keep_out_of_the_cache()
+    return response
 
 
 @bp.get("/series/<series>/")

@@ -53,3 +53,9 @@ def redirect_on_site(response: Response) -> Response:
             ("", "", parts.path or "/", parts.query, parts.fragment)
         )
     return response
+
+
+def keep_out_of_the_cache() -> None:
+    """The response cache must not keep this response: it depends on more than its path (a
+    query string), or it is missing a part the next visitor will get."""
+    request.environ.pop(CACHEABLE, None)

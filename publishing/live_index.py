@@ -21,6 +21,26 @@ class LiveIndex:
         self._pid: int | None = None
         self._index: SearchIndex | None = None
         self._version: str | None = None
+        self._building: int | None = None  # the process whose first build has been started
+
+    def if_ready(self, snapshot: Snapshot) -> SearchIndex | None:
+        """The index level with ``snapshot`` when this process has built one; None while the
+        first build runs (started here, in the background, if it was not yet).
+
+        Pages that only garnish themselves with the index (related articles) use this, so no
+        visitor waits for a first build: about 3 s at 10,000 articles, longer than a cold start
+        may take. Bringing a built index level with a new snapshot costs milliseconds and is
+        done at once.
+        """
+        if self._pid == os.getpid() and self._index is not None:
+            return self.current(snapshot)
+        with self._lock:
+            if self._building != os.getpid():
+                self._building = os.getpid()
+                threading.Thread(
+                    target=self.current, args=(snapshot,), name="insights-index", daemon=True
+                ).start()
+        return None
 
     def current(self, snapshot: Snapshot) -> SearchIndex:
         """This process's index, holding exactly ``snapshot``'s articles."""

@@ -1,4 +1,5 @@
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -342,3 +343,16 @@ def test_the_archive_lists_every_public_article_by_year_and_month_newest_first(
     assert "Hidden" not in text(page)
     footer = soup(client.get("/")).select_one("footer")
     assert footer.select_one('a[href="/archive/"]')
+
+
+def test_an_article_shown_before_the_first_index_build_is_not_kept_in_the_cache(content_dir):
+    # A worker's first article page goes out without related articles rather than wait for the
+    # index (seconds at 10,000 articles); the response cache must not keep it so.
+    fresh = create_app({**INSTANT, "CONTENT_DIR": str(content_dir)})
+    client = fresh.test_client()
+    first = soup(client.get(REFERENCE))
+    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
+        thread.join(30)
+    later = soup(client.get(REFERENCE))
+    assert first.select(".related a") == []
+    assert later.select(".related a"), "the next request is rendered with them, not a cached copy"

@@ -1,6 +1,7 @@
 """Each process's search index: built on first use, level with the snapshot it is given, and
 never the one a parent process built (an SQLite connection must not cross a fork)."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -31,3 +32,16 @@ def test_it_follows_the_snapshot_and_is_rebuilt_in_a_new_process(
     monkeypatch.setattr(live_index.os, "getpid", lambda: -1)  # as in a forked worker
     child = live.current(library.snapshot())
     assert child is not first and hits(child, "otter") == ["otter"]
+
+
+def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(content_dir) -> None:
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    live = live_index.LiveIndex("en")
+    snapshot = library.snapshot()
+    assert live.if_ready(snapshot) is None  # the build runs in the background meanwhile
+    builders = [t for t in threading.enumerate() if t.name == "insights-index"]
+    assert len(builders) <= 1, "one first build, however many pages asked"
+    for thread in builders:
+        thread.join(30)
+    ready = live.if_ready(snapshot)
+    assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
