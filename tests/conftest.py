@@ -8,7 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from extensions import library, search_index
 from tests.support.site import INSTANT, ROOT, SITE_URL, ArticleWriter
 
 SLOW_MARKERS = {"browser", "server"}
@@ -31,7 +30,7 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(content_dir: Path) -> Flask:
-    site = create_app(
+    return create_app(
         {
             "TESTING": True,
             "CONTENT_DIR": str(content_dir),
@@ -40,10 +39,6 @@ def app(content_dir: Path) -> Flask:
             "CACHE_TYPE": "SimpleCache",
         }
     )
-    # Built now, as a running worker has it after its first seconds: a page is then the same
-    # on every request (without it, article pages leave out their related articles).
-    search_index(library(site).snapshot(), site)
-    return site
 
 
 @pytest.fixture

@@ -34,7 +34,10 @@ def test_it_follows_the_snapshot_and_is_rebuilt_in_a_new_process(
     assert child is not first and hits(child, "otter") == ["otter"]
 
 
-def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(content_dir) -> None:
+def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(
+    content_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_index, "SYNC_BUILD_ARTICLES", 0)  # as for a large site
     library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
     live = live_index.LiveIndex("en")
     snapshot = library.snapshot()
@@ -44,4 +47,10 @@ def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(content_dir) 
     for thread in builders:
         thread.join(30)
     ready = live.if_ready(snapshot)
+    assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
+
+
+def test_a_small_site_gets_its_index_at_once(content_dir) -> None:
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    ready = live_index.LiveIndex("en").if_ready(library.snapshot())
     assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
