@@ -73,3 +73,22 @@ def test_a_server_that_boots_with_broken_files_serves_the_rest(tmp_path):
     assert "bad-date.md: 'date': 2026-02-30 is not a real date" in logged
     assert "laughs.md: broken YAML front matter" in logged
     assert "Traceback" not in logged
+
+
+def test_every_worker_finds_an_edit_by_search_within_a_second(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2) as base:
+        search = f"{base}/search/?q=quokka"
+        assert every_worker_sees(search, lambda status, body: "/insights/quokka/" not in body)
+        page = content / "quokka.md"
+        page.write_text("---\ntitle: The quokka\ndate: 2026-01-01\n---\nA small marsupial.\n")
+        wait_until(search, lambda status, body: "/insights/quokka/" in body, seconds=1.0)
+        page.write_text("---\ntitle: The wombat\ndate: 2026-01-01\n---\nA larger one.\n")
+        wait_until(search, lambda status, body: "/insights/quokka/" not in body, seconds=1.0)
+        wait_until(f"{base}/search/?q=wombat", lambda status, body: "/insights/quokka/" in body,
+                   seconds=1.0)  # fmt: skip
+        page.unlink()
+        wait_until(f"{base}/search/?q=wombat", lambda s, body: "/insights/quokka/" not in body,
+                   seconds=1.0)  # fmt: skip
