@@ -109,7 +109,7 @@ def live_site(browser_content: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_pages(live_site: str) -> dict[str, str]:
     """Name -> path of every kind of page: lists, a tag page, each sample article, the rough
-    edges article, the 404."""
+    edges article, search with results and without, the archive, the 404."""
     with urllib.request.urlopen(live_site + "/tags/", timeout=10) as answer:
         tag = re.search(r'href="(/tags/[^"/]+/)"', answer.read().decode())
     assert tag, "the tags page links no tag page"
@@ -119,6 +119,9 @@ def site_pages(live_site: str) -> dict[str, str]:
         "tags": "/tags/",
         "tag": tag.group(1),
         **{f"article-{slug}": f"/insights/{slug}/" for slug in [*SAMPLE_SLUGS, ROUGH_SLUG]},
+        "search": "/search/?q=latency+budget",
+        "search-nothing": "/search/?q=%22no+such+words%22",
+        "archive": "/archive/",
         "not-found": MISSING_PATH,
     }
 

@@ -24,7 +24,8 @@ def test_the_footer_links_the_feeds_names_the_site_and_sits_at_the_bottom_of_a_s
     footer = page.locator("footer.site-footer")
 
     links = footer.locator("a").evaluate_all("links => links.map(a => [a.text, a.pathname])")
-    assert links == [["RSS", "/feed.xml"], ["Atom", "/atom.xml"], ["JSON", "/feed.json"]]
+    feeds = [["RSS", "/feed.xml"], ["Atom", "/atom.xml"], ["JSON", "/feed.json"]]
+    assert links[-3:] == feeds and ["Archive", "/archive/"] in links
     assert f"© {datetime.datetime.now(datetime.UTC).year} Insights" in footer.inner_text()
     assert footer.evaluate("footer => footer.getBoundingClientRect().bottom") == 1000
 
