@@ -111,3 +111,21 @@ def redis_server(port: int | None = None) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def file_server(root: Path, port: int | None = None) -> Iterator[str]:
+    """``python -m http.server`` over ``root`` (on ``port``, or a free one); yields its URL."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(root)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: get(base + "/"), "http.server", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

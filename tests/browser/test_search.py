@@ -1,8 +1,14 @@
-"""Search as a visitor uses it: with JavaScript off, and with the keyboard alone."""
+"""Search as a visitor uses it: with JavaScript off, by keyboard alone, and in the static export."""
+
+import os
+import subprocess
+import sys
 
 import pytest
 
+from harness.servers import file_server, free_port
 from tests.browser.conftest import OpenPage
+from tests.support.site import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -35,3 +41,24 @@ def test_search_works_with_javascript_off_and_by_keyboard_alone(open_page: OpenP
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/insights/reading-the-latency-budget/")
+
+
+def test_the_exports_search_finds_an_article_with_no_server_behind_it(browser, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "export", str(target)],
+        cwd=ROOT, env={**os.environ, "INSIGHTS_SITE_URL": base}, check=True, capture_output=True,
+    )  # fmt: skip
+    with file_server(target, port=port):
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/search/?q=latency")
+            hits = page.locator(".search-hits")
+            hits.locator("a").first.wait_for()
+            assert "Reading the Latency Budget" in hits.inner_text()
+            assert hits.locator("mark").count() >= 1
+        finally:
+            context.close()

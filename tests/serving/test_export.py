@@ -1,9 +1,5 @@
 """``flask export`` writes the published site; a plain file server then serves every link."""
 
-import contextlib
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -13,31 +9,13 @@ from bs4 import BeautifulSoup
 
 from app import create_app
 from harness.http import get
-from harness.servers import free_port, wait_for
+from harness.servers import file_server
 from serving.export import TooDeep, file_for, links
 from tests.support.bundles import image_bytes, write_bundle
 from tests.support.pages import text
 from tests.support.site import ROOT, SITE_URL
 
 pytestmark = pytest.mark.server
-
-
-@contextlib.contextmanager
-def file_server(root: Path) -> Iterator[str]:
-    """``python -m http.server`` over ``root``; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(root)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: get(base + "/"), "http.server", process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
