@@ -29,6 +29,7 @@ HOSTILE_ARTICLE = """---
 title: "<script>window.t=1</script>Hostile labels"
 date: 2025-06-01
 tags: [Hostile]
+series: "Field notes <b>&</b> odd inputs"
 ---
 
 Every label below is text that would run as code if it were ever treated as HTML.
@@ -58,6 +59,7 @@ ROUGH_ARTICLE = """---
 title: Rough edges
 date: 2025-05-01
 tags: [Hostile]
+series: "Field notes <b>&</b> odd inputs"
 ---
 
 A pipeline drawn left to right is wider than a phone:
@@ -122,6 +124,7 @@ def site_pages(live_site: str) -> dict[str, str]:
         "search": "/search/?q=latency+budget",
         "search-nothing": "/search/?q=%22no+such+words%22",
         "archive": "/archive/",
+        "series": "/series/field-notes-b-b-odd-inputs/",
         "not-found": MISSING_PATH,
     }
 
