@@ -13,7 +13,6 @@ from blueprints.sitemaps import sitemap_files
 from extensions import library, renderer, settings, static_build
 from hooks.templating import longdate
 from publishing.checks import find_problems, problem_line
-from publishing.series import all_series
 from publishing.sitemap import places
 from publishing.static_search import static_index
 from serving.export import ExportError, export
@@ -61,7 +60,7 @@ def published_paths(app: Flask) -> list[str]:
         frozenset(): [{}],
         frozenset({"tag"}): [{"tag": tag} for tag in view.tags],
         frozenset({"slug"}): [{"slug": article.slug} for article in view.articles],
-        frozenset({"series"}): [{"series": slug} for slug in all_series(view.articles)],
+        frozenset({"series"}): [{"series": slug} for slug in view.series],
         frozenset({"part"}): [{"part": n} for n in range(1, sitemaps + 1) if sitemaps > 1],
     }
     paths = []

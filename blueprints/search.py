@@ -10,7 +10,7 @@ queries, and let every distinct query take memory from the pages everyone reads.
 from flask import Blueprint, Response, render_template, request
 
 from extensions import library, search_index, settings
-from hooks.responses import conditional, keep_out_of_the_cache
+from hooks.responses import conditional
 from publishing.markdown_text import one_line
 from publishing.metadata import tag_slug
 from publishing.search_query import MAX_QUERY_CHARS
@@ -52,9 +52,8 @@ def search() -> Response:
         tags=view.tags,
         results=results,
     )
-    response = conditional(html, snapshot.changed(now))  # validators, 304s, 412s as pages
-    keep_out_of_the_cache()  # never stored under the path alone (see above)
-    return response
+    # Validators, 304s and 412s as pages have, but never stored under the path alone (above).
+    return conditional(html, snapshot.changed(now), cacheable=False)
 
 
 @bp.get("/opensearch.xml")

@@ -6,29 +6,31 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, redirect, render_template
 
 from extensions import library, ready_search_index, renderer, settings
-from hooks.responses import conditional, keep_out_of_the_cache
+from hooks.responses import conditional
 from hooks.security import allow_inline_styles
 from hooks.templating import page_url
 from publishing.archive import archive as archive_of
 from publishing.article import Article
 from publishing.cards import Card, card
-from publishing.library import View
+from publishing.library import Snapshot, View
 from publishing.pagination import Page, page_number, paginate
 from publishing.related import related
-from publishing.series import Series, all_series, place
+from publishing.series import place
 
 bp = Blueprint("site", __name__)
-
-
-def _series(view: View) -> dict[str, Series]:
-    return all_series(a for a in view.articles if a.series is not None)
 
 
 def _view() -> tuple[View, datetime, datetime]:
     """What this request may show, the time it is shown at, and when what visitors see last
     changed (for ``Last-Modified``)."""
+    _, view, now, changed = _reading()
+    return view, now, changed
+
+
+def _reading() -> tuple[Snapshot, View, datetime, datetime]:
+    """``_view()`` with the snapshot it was made from, for what else the page draws from it."""
     snapshot, now = library().snapshot(), library().now()
-    return snapshot.view(now, settings().show_drafts), now, snapshot.changed(now)
+    return snapshot, snapshot.view(now, settings().show_drafts), now, snapshot.changed(now)
 
 
 def _requested_page(raw: str | None) -> int:
@@ -83,7 +85,7 @@ def tag(tag: str, page: str | None = None) -> Response:
 
 @bp.get("/insights/<slug>/")
 def article(slug: str) -> Response:
-    view, now, changed = _view()
+    snapshot, view, now, changed = _reading()
     found = view.get(slug)
     if found is None:
         abort(404)
@@ -92,7 +94,7 @@ def article(slug: str) -> Response:
     # Related articles come from this worker's index, built from the same snapshot as the page;
     # while its first build runs the page goes without them, and is not kept in the response
     # cache, so the next visitor gets them.
-    index = ready_search_index(library().snapshot())
+    index = ready_search_index(snapshot)
     if entry.rendered.diagrams:
         allow_inline_styles()
     html = render_template(
@@ -102,18 +104,15 @@ def article(slug: str) -> Response:
         newer=newer,
         now=now,
         related=related(found, index, now=now) if index else [],
-        series=place(found, _series(view)),
+        series=place(found, view.series),
     )
-    response = conditional(html, changed)
-    if index is None:
-        keep_out_of_the_cache()
-    return response
+    return conditional(html, changed, cacheable=index is not None)
 
 
 @bp.get("/series/<series>/")
 def series(series: str) -> Response:
     view, _, changed = _view()
-    found = _series(view).get(series)
+    found = view.series.get(series)
     if found is None:
         abort(404)
     html = render_template("series.html", series=found, cards=[_card(a) for a in found.parts])

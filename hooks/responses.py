@@ -17,11 +17,14 @@ def conditional(
     last_modified: datetime,
     mimetype: str = "text/html",
     max_age: int | None = None,
+    *,
+    cacheable: bool = True,
 ) -> Response:
     """A 200 with ETag (a digest of the body) and Last-Modified, or the 304 or 412 that the
     request's conditions call for (``serving.preconditions``).
 
-    It depends only on the URL and the content, so the response cache may keep it.
+    The response cache may keep it, unless ``cacheable`` is false: a page that depends on more
+    than its path (a query string), or that lacks a part the next visitor will get.
     """
     response = make_response(body)
     response.mimetype = mimetype
@@ -29,7 +32,8 @@ def conditional(
     response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = settings().page_max_age if max_age is None else max_age
-    request.environ[CACHEABLE] = True
+    if cacheable:
+        request.environ[CACHEABLE] = True
     verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
     if verdict is HTTPStatus.NOT_MODIFIED:
         response.status_code = verdict  # Werkzeug drops the body and the entity headers
@@ -53,9 +57,3 @@ def redirect_on_site(response: Response) -> Response:
             ("", "", parts.path or "/", parts.query, parts.fragment)
         )
     return response
-
-
-def keep_out_of_the_cache() -> None:
-    """The response cache must not keep this response: it depends on more than its path (a
-    query string), or it is missing a part the next visitor will get."""
-    request.environ.pop(CACHEABLE, None)

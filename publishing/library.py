@@ -33,6 +33,7 @@ from publishing.bounded_yaml import clip
 from publishing.bundles import Bundle
 from publishing.content_files import Listed, NotAFile, list_articles, read_bytes
 from publishing.reader import ArticleError, read_article
+from publishing.series import Series, all_series
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,11 @@ class View:
         older = self.articles[position + 1] if position + 1 < len(self.articles) else None
         newer = self.articles[position - 1] if position else None
         return older, newer
+
+    @cached_property
+    def series(self) -> dict[str, Series]:
+        """Every series among the visible articles, by slug: built once per content state."""
+        return all_series(self.articles)
 
 
 def _tag_index(articles: tuple[Article, ...]) -> dict[str, Tag]:

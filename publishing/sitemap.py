@@ -13,7 +13,6 @@ from xml.sax.saxutils import escape
 
 from publishing.library import View
 from publishing.pagination import page_count
-from publishing.series import all_series
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000
@@ -60,7 +59,7 @@ def places(view: View, per_page: int) -> list[Place]:
         found += _list_pages("site.tag", {"tag": slug}, tag.count, tag.modified, per_page)
     found += [Place("site.article", {"slug": a.slug}, a.modified) for a in view.articles]
     found.append(Place("site.archive", {}, view.modified))
-    for slug, series in all_series(view.articles).items():
+    for slug, series in view.series.items():
         lastmod = max(part.modified for part in series.parts)
         found.append(Place("site.series", {"series": slug}, lastmod))
     return found
