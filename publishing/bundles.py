@@ -71,10 +71,6 @@ class Bundle:
         """Changes with any file added, removed or written (its size or mtime)."""
         return tuple((file.name, file.size, file.mtime_ns) for file in self.files)
 
-    @property
-    def newest_mtime_ns(self) -> int:
-        return max((file.mtime_ns for file in self.files), default=0)
-
 
 def bundle_name(url: str) -> str | None:
     """The bundle path a link of the article's Markdown names (``photo.png``, ``./a/b.csv``,

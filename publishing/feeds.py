@@ -5,7 +5,6 @@ same articles give the same bytes in every worker and after every restart, so th
 """
 
 import json
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from feedgen.feed import FeedGenerator
 from publishing.article import Article
 from publishing.cards import Card
 from publishing.feed_content import feed_html
+from publishing.html_tree import NOT_XML
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 # feedgen writes each RSS date by switching the whole process to the C locale and back; two
 # threads doing that at once can interleave and leave the process in the wrong locale.
 _LOCALE_SWITCH = threading.Lock()
@@ -29,7 +29,7 @@ _LOCALE_SWITCH = threading.Lock()
 
 def xml_safe(text: str) -> str:
     """``text`` without the control characters that XML 1.0 cannot carry (a 500 otherwise)."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -83,10 +83,10 @@ def test_the_snippet_escapes_the_article_and_marks_the_matched_words():
 
 def test_the_query_cannot_put_markup_in_the_snippet():
     index = indexed(article("plain", "Plain", "The zephyr script blows."))
-    results = index.search('<script>alert("x")</script> zephyr <mark>', now=NOW)
-    for hit in results.hits:
-        assert only_marks(hit.snippet)
-        assert "<script" not in hit.snippet
+    results = index.search("zephyr <script> <&>", now=NOW)
+    (hit,) = results.hits  # the words are found; the markup around them is only punctuation
+    assert only_marks(hit.snippet)
+    assert "<script" not in hit.snippet and "<mark>zephyr</mark>" in hit.snippet
 
 
 def test_marked_closes_what_it_opens_and_drops_stray_markers():

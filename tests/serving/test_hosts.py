@@ -138,6 +138,7 @@ def test_random_hosts_keep_worker_memory_within_the_cache_bound(tmp_path, conten
     served = int(re.search(r"(\d+) requests in", report).group(1))
     assert served > 5000, report  # enough distinct hosts to pass the bound several times over
     assert "Non-2xx" not in report, report
+    assert len(before) == len(after) == 2, "both workers measured"
     for grown in (a - b for a, b in zip(after, before, strict=True)):
         assert grown * 1024 < bound * 1.5, f"a worker grew {grown} KiB under a {bound} B bound"
 
