@@ -17,6 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 INDEX = "index.md"
+# The top-level folder of every bundle's URL space that holds what the site makes itself (image
+# variants, share cards): an author's folder of that name would shadow them.
+RESERVED = "_"
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",

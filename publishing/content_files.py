@@ -22,6 +22,7 @@ from publishing.bundles import (
     MAX_DEPTH,
     MAX_FILES,
     MAX_SERVED_BYTES,
+    RESERVED,
     BundleFile,
     content_type,
 )
@@ -69,6 +70,7 @@ def _kind(mode: int) -> str:
 
 CONTENT_DIRECTORY = "the content directory"
 ARTICLE_FOLDER = "the article's folder"
+RESERVED_FAULT = "'_' is reserved for the files the site makes; nothing in it is served"
 
 
 def _judge(
@@ -151,6 +153,9 @@ def _bundle_files(
             problems.append(Problem(shown, f"cannot be read: {exc.strerror or exc}"))
             continue
         for entry in entries:
+            if depth == 1 and entry.name == RESERVED:
+                problems.append(Problem(shown / entry.name, RESERVED_FAULT))
+                continue
             if entry.is_dir(follow_symlinks=False):
                 if depth < MAX_DEPTH and not name_fault(entry.name):
                     pending.append(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from publishing.content_files import NotAFile, list_articles, name_fault, read_bytes
+from tests.support.bundles import image_bytes, write_bundle
 
 GOOD = b"---\ntitle: Good\ndate: 2026-01-01\n---\nText.\n"
 
@@ -124,3 +125,14 @@ def test_read_bytes_stops_one_byte_past_the_limit(folder):
     files, _ = list_articles(folder)
     before, data, after = read_bytes(files[0], 10)
     assert data == GOOD[:11] and before.st_size == after.st_size == len(GOOD)
+
+
+def test_a_top_level_underscore_folder_of_a_bundle_is_refused_as_reserved(tmp_path):
+    png = image_bytes(4, 3)
+    files = {"_/photo-640-0123456789abcdef0123.webp": png, "sub/_/deep.png": png, "ok.png": png}
+    write_bundle(tmp_path, "trip", "Text.\n", files)
+    listed, problems = list_articles(tmp_path)
+    assert [f.name for f in listed[0].bundle] == ["ok.png", "sub/_/deep.png"]
+    assert [(str(p.path.relative_to(tmp_path)), p.reason) for p in problems] == [
+        ("trip/_", "'_' is reserved for the files the site makes; nothing in it is served")
+    ]
