@@ -115,8 +115,12 @@ class ResponseCache:
         *,
         vary_on_host: bool = True,
         brotli_quality: int = 5,
+        passed: tuple[str, ...] = (),
     ) -> None:
+        """``passed``: path prefixes answered by the app directly, such as an event stream,
+        which a miss would otherwise read to its end before sending any of it."""
         self.app = app
+        self.passed = passed
         self.vary_on_host = vary_on_host
         self.version = version
         self.brotli_quality = brotli_quality
@@ -125,7 +129,7 @@ class ResponseCache:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD"):
+        if method not in ("GET", "HEAD") or environ.get("PATH_INFO", "").startswith(self.passed):
             return self.app(environ, start_response)
         # No page reads the query string, so ?utm_source=… or a random one is the same page,
         # not a new entry to render and compress; the host counts only when URLs are built from it.

@@ -289,3 +289,22 @@ def test_a_head_on_a_cold_cache_has_the_headers_of_the_get(app):
     for name in ("ETag", "Content-Encoding", "Vary", "Content-Length", "Content-Type"):
         assert head.headers.get(name) == get.headers.get(name), name
     assert get.headers["Content-Encoding"] == "br"
+
+
+def test_a_passed_prefix_streams_from_the_app_and_is_never_kept():
+    pulled: list[int] = []
+
+    def stream(environ, start_response):
+        environ[CACHEABLE] = True  # even a view's mark does not make a stream storable
+        start_response("200 OK", [("Content-Type", "text/event-stream"), ("ETag", '"t"')])
+        for number in range(3):
+            pulled.append(number)
+            yield b"chunk"
+
+    cache = ResponseCache(stream, lambda: 1, max_bytes=10**6, passed=("/_live/",))
+    response = Client(cache).get("/_live/x", buffered=False)
+    assert next(iter(response.response)) == b"chunk"
+    assert pulled == [0], "the first chunk went out before the app was read to its end"
+    response.close()
+    assert Client(cache).get("/_live/x").data == b"chunk" * 3
+    assert len(cache._store) == 0
