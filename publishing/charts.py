@@ -8,11 +8,14 @@ JavaScript, feed readers and screen readers.
 
 import json
 import math
+from dataclasses import dataclass
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from publishing import bounded_yaml
 from publishing.bounded_yaml import MAX_DEPTH, clip, short
+from publishing.bundles import suffix
 
 CHART_TYPES = ("bar", "line", "pie", "doughnut", "radar", "polarArea", "bubble", "scatter")
 MAX_POINTS = 5000
@@ -52,8 +55,18 @@ def _load(source: str) -> Any:
 
 def parse_chart(source: str) -> dict[str, Any]:
     """The config in ``source``, checked to be one Chart.js can draw, or ``ChartError``."""
+    return check_chart(load_chart(source))
+
+
+def load_chart(source: str) -> Any:
+    """What ``source`` holds, if it is plain data of bounded size (not yet a chart's config)."""
     config = _load(source)
     _check_plain_data(config)
+    return config
+
+
+def check_chart(config: Any) -> dict[str, Any]:
+    """``config``, if it is one Chart.js can draw, or ``ChartError``."""
     _check_config(config)
     return config
 
@@ -179,9 +192,9 @@ _ROW_KINDS = {"pie": "Segment", "doughnut": "Segment", "polarArea": "Segment", "
 _POINT_CHARTS = ("scatter", "bubble")
 
 
-def row_heading(config: dict[str, Any]) -> str:
-    """The data table's first column heading: the title of the axis the labels sit on, or what
-    kind of thing each label is."""
+def row_heading(config: dict[str, Any], column: str | None = None) -> str:
+    """The data table's first column heading: the title of the axis the labels sit on, else the
+    ``column`` of a data file they came from, or what kind of thing each label is."""
     if config["type"] in _POINT_CHARTS:
         return "Point"  # rows are numbered points, whatever the axes are called
     axis = "y" if _dig(config, "options", "indexAxis") == "y" else "x"
@@ -190,12 +203,13 @@ def row_heading(config: dict[str, Any]) -> str:
         title = " ".join(str(part) for part in title)
     if isinstance(title, str | int | float) and str(title).strip():
         return str(title).strip()
-    return _ROW_KINDS.get(config["type"], "Category")
+    return column or _ROW_KINDS.get(config["type"], "Category")
 
 
-def data_table(config: dict[str, Any]) -> str:
+def data_table(config: dict[str, Any], column: str | None = None) -> str:
     """An HTML table of the labels (rows) and datasets (columns), every text escaped, in a box
-    that scrolls sideways on its own when the table is wider than the page."""
+    that scrolls sideways on its own when the table is wider than the page; ``column`` names the
+    labels' column of the data file they came from."""
     datasets = config["data"]["datasets"]
     labels = config["data"].get("labels") or []
     rows = max([len(labels), *(len(d["data"]) for d in datasets)])
@@ -213,7 +227,7 @@ def data_table(config: dict[str, Any]) -> str:
         body.append(f'<tr><th scope="row">{escape(str(label))}</th>{cells}</tr>')
     return (
         f'<div class="table-scroll"><table tabindex="0"><thead><tr>'
-        f'<th scope="col">{escape(row_heading(config))}</th>{head}</tr></thead>'
+        f'<th scope="col">{escape(row_heading(config, column))}</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -230,16 +244,40 @@ def script_json(value: Any) -> str:
     )
 
 
-def chart_html(config: dict[str, Any], number: int) -> str:
+@dataclass(frozen=True)
+class DataFile:
+    """The file of the article's folder a chart was drawn from."""
+
+    name: str  # its path inside the folder
+    x: str  # the column the labels came from
+
+    @property
+    def kind(self) -> str:
+        return suffix(self.name).lstrip(".").upper()
+
+
+def _download_link(data_file: DataFile | None) -> str:
+    if data_file is None:
+        return ""
+    # Relative to the page, which lives at the folder's URL; feeds make it absolute.
+    href = escape(quote(data_file.name))
+    return (
+        f'<p class="chart-download"><a href="{href}" download>'
+        f"Download the data ({escape(data_file.kind)})</a></p>"
+    )
+
+
+def chart_html(config: dict[str, Any], number: int, data_file: DataFile | None = None) -> str:
     title = escape(chart_title(config))
     ident = f"chart-{number}"
+    column = data_file.x if data_file else None
     return (
         f'<figure class="chart" id="{ident}"><figcaption>{title}</figcaption>'
         f'<div class="chart-canvas"><canvas role="img" aria-label="{title}" '
         f'aria-describedby="{ident}-data"></canvas></div>'
         f'<script type="application/json" class="chart-config">{script_json(config)}</script>'
         f'<details class="chart-data" id="{ident}-data" open><summary>Data table</summary>'
-        f"{data_table(config)}</details></figure>"
+        f"{data_table(config, column)}</details>{_download_link(data_file)}</figure>"
     )
 
 

@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from pymdownx.slugs import slugify
@@ -14,10 +14,14 @@ from pymdownx.slugs import slugify
 from publishing.accessible_markup import AccessibleMarkup
 from publishing.bounded_yaml import clip
 from publishing.bundles import FileData
+from publishing.chart_data import parse_chart_with_files
 from publishing.chart_lint import lint_chart
-from publishing.charts import ChartError, chart_html, error_box, parse_chart
+from publishing.charts import ChartError, chart_html, error_box
 from publishing.diagrams import DiagramError, diagram_html
 from publishing.images import Images
+
+if TYPE_CHECKING:  # image_variants builds on the images extension
+    from publishing.image_variants import Variants
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +47,12 @@ class RenderNotes:
 Fence = Callable[..., str]
 
 
-def _fence(kind: str, build: Callable[[str, int], tuple[str, list[str]]]) -> Fence:
-    """A SuperFences formatter: the HTML of ``build(source, number)`` (whose warnings go to the
-    notes), or an error box naming the fault."""
+Build = Callable[[str, int, Mapping[str, FileData] | None], tuple[str, list[str]]]
+
+
+def _fence(kind: str, build: Build) -> Fence:
+    """A SuperFences formatter: the HTML of ``build(source, number, files)`` (whose warnings go
+    to the notes; ``files`` are the article's bundle), or an error box naming the fault."""
 
     def format_block(
         source: str, language: str, class_name: str, options: dict[str, Any], md: Any, **kwargs: Any
@@ -54,7 +61,7 @@ def _fence(kind: str, build: Callable[[str, int], tuple[str, list[str]]]) -> Fen
         notes.blocks[kind] += 1
         number = notes.blocks[kind]
         try:
-            html, warnings = build(source, number)
+            html, warnings = build(source, number, md.insights_files)
         except (ChartError, DiagramError) as exc:
             message = f"{kind} {number}: {exc}"
         except Exception as exc:  # SuperFences would drop the block silently: say so instead
@@ -70,13 +77,13 @@ def _fence(kind: str, build: Callable[[str, int], tuple[str, list[str]]]) -> Fen
     return format_block
 
 
-def _chart(source: str, number: int) -> tuple[str, list[str]]:
-    config = parse_chart(source)
-    return chart_html(config, number), lint_chart(config)
+def _chart(source: str, number: int, files: Mapping[str, FileData] | None) -> tuple[str, list[str]]:
+    config, data_file = parse_chart_with_files(source, files)
+    return chart_html(config, number, data_file), lint_chart(config)
 
 
 _chart_fence = _fence("chart", _chart)
-_mermaid_fence = _fence("diagram", lambda source, number: (diagram_html(source), []))
+_mermaid_fence = _fence("diagram", lambda source, number, files: (diagram_html(source), []))
 
 
 _slug = slugify(case="lower")
@@ -133,9 +140,14 @@ def _new_markdown() -> markdown.Markdown:
 _local = threading.local()
 
 
-def convert(text: str, files: Mapping[str, FileData] | None = None) -> tuple[str, str, RenderNotes]:
+def convert(
+    text: str,
+    files: Mapping[str, FileData] | None = None,
+    variants: Mapping[str, "Variants | str"] | None = None,
+) -> tuple[str, str, RenderNotes]:
     """(article HTML, table of contents HTML, notes) for Markdown ``text``, whose relative
-    links name ``files`` (its bundle's images and data; None for an article that is one file).
+    links name ``files`` (its bundle's images and data; None for an article that is one file),
+    offering the ``variants`` made of its images.
 
     One Markdown instance per thread: building one costs more than a short article.
     """
@@ -145,6 +157,7 @@ def convert(text: str, files: Mapping[str, FileData] | None = None) -> tuple[str
     md.reset()
     md.insights_notes = notes = RenderNotes()
     md.insights_files = files
+    md.insights_variants = variants
     try:
         html = md.convert(text)
     except Exception as exc:  # an extension that chokes on odd input costs this article only
