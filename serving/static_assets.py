@@ -94,18 +94,19 @@ def _owner(uid: int) -> str:
         return f"uid {uid}"
 
 
-def _private_dir(cache: Path) -> None:
-    """Create ``cache`` (mode 0700) or check that the one there is this user's alone."""
+def private_dir(cache: Path, what: str = "static cache dir") -> None:
+    """Create ``cache`` (mode 0700) or check that the one there is this user's alone; raises
+    ``UnsafeCacheDir`` naming it as ``what`` when it is not, ``OSError`` when it cannot be made."""
     cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     found = cache.stat()
     if found.st_uid != os.geteuid():
         raise UnsafeCacheDir(
-            f"refusing static cache dir {cache}: it belongs to {_owner(found.st_uid)}, "
+            f"refusing {what} {cache}: it belongs to {_owner(found.st_uid)}, "
             f"not to {_owner(os.geteuid())}, who serves it"
         )
     if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise UnsafeCacheDir(
-            f"refusing static cache dir {cache}: others can write to it "
+            f"refusing {what} {cache}: others can write to it "
             f"(mode {stat.S_IMODE(found.st_mode):04o}, owner {_owner(found.st_uid)})"
         )
 
@@ -148,7 +149,7 @@ def _matches(files: Mapping[str, bytes], digests: Mapping[str, str], build_dir: 
 def _build_dir(
     files: Mapping[str, bytes], digests: Mapping[str, str], build_id: str, cache: Path
 ) -> Path:
-    _private_dir(cache)
+    private_dir(cache)
     final = cache / build_id
     if _matches(files, digests, final):
         return final
