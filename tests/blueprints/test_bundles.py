@@ -1,7 +1,9 @@
 """A bundle's files over HTTP: known kinds only, with their type, validators and lifetime; SVG
 that can run nothing; everything else a 404."""
 
+import json
 import os
+from urllib.parse import urljoin
 
 import pytest
 
@@ -130,3 +132,41 @@ def test_the_page_sizes_the_image_and_check_names_a_bad_one(app, client, bundle)
     assert result.exit_code == 1
     assert "field-notes/index.md: image broken.png: not an image Pillow can read" in result.output
     assert "field-notes/index.md: image broken.png: no alt text" in result.output
+
+
+CSV_CHART = "```chart\ntype: line\ndata: data/spend.csv\nx: month\ny: [training]\n```\n"
+
+
+def chart_config(client, path: str) -> dict:
+    page = soup(client.get(path))
+    return json.loads(page.select_one("figure.chart script.chart-config").string)
+
+
+def test_a_chart_drawn_from_a_csv_follows_each_edit_of_the_file_and_links_it(client, content_dir):
+    folder = write_bundle(
+        content_dir, "gpu-spend", CSV_CHART, {"data/spend.csv": b"month,training\nJan,1\n"}
+    )
+    assert chart_config(client, "/insights/gpu-spend/")["data"]["datasets"][0]["data"] == [1]
+    csv_file = folder / "data/spend.csv"
+    csv_file.write_bytes(b"month,training\nJan,7\nFeb,\n")
+    stat = os.stat(csv_file)
+    os.utime(csv_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    config = chart_config(client, "/insights/gpu-spend/")
+    assert config["data"] == {
+        "labels": ["Jan", "Feb"],
+        "datasets": [{"label": "training", "data": [7, None]}],
+    }
+    link = soup(client.get("/insights/gpu-spend/")).select_one("figure.chart .chart-download a")
+    assert link.get_text() == "Download the data (CSV)"
+    download = client.get(urljoin("/insights/gpu-spend/", link["href"]))
+    assert download.data == csv_file.read_bytes()
+    assert download.mimetype == "text/csv"
+
+
+def test_a_feed_links_a_charts_data_file_by_its_absolute_url(client, content_dir):
+    write_bundle(
+        content_dir, "gpu-spend", CSV_CHART, {"data/spend.csv": b"month,training\nJan,1\n"}
+    )
+    feed = client.get("/feed.json").get_json()
+    item = next(item for item in feed["items"] if item["url"].endswith("/gpu-spend/"))
+    assert f'href="{SITE_URL}/insights/gpu-spend/data/spend.csv"' in item["content_html"]

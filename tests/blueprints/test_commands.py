@@ -5,7 +5,9 @@ import sys
 import pytest
 
 from app import create_app
+from tests.support.bundles import write_bundle
 from tests.support.hostile_input import billion_laughs
+from tests.support.pages import soup
 from tests.support.site import ROOT
 
 
@@ -149,3 +151,23 @@ def test_flask_check_names_every_odd_entry_and_slow_article_once(bad_kinds, tmp_
     ]
     assert sorted(out.splitlines()) == sorted(BAD_KINDS_LINES + extra)
     assert err.strip().endswith("5 articles, 13 problems")
+
+
+def test_check_names_the_data_file_row_and_column_of_a_bad_cell(app, content_dir):
+    write_bundle(
+        content_dir,
+        "gpu-spend",
+        "```chart\ntype: bar\ndata: spend.csv\n```\n\n```chart\ntype: bar\ndata: cost.csv\n```\n",
+        {"spend.csv": b"month,training\nJan,1\nFeb,2\nMar,n/a\n"},
+    )
+    result = run_check(app)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "gpu-spend/index.md: chart 1: spend.csv row 4, column 'training': 'n/a' is not a number",
+        "gpu-spend/index.md: chart 2: cost.csv: no such file in this article's folder",
+    ]
+    page = app.test_client().get("/insights/gpu-spend/")
+    assert page.status_code == 200
+    boxes = [" ".join(box.get_text(" ").split()) for box in soup(page).select(".render-error")]
+    assert boxes[0].startswith("Chart not shown: chart 1: spend.csv row 4, column 'training'")
+    assert boxes[1].startswith("Chart not shown: chart 2: cost.csv: no such file")
