@@ -14,7 +14,7 @@ from flask_caching import Cache
 import extensions
 import hooks
 import settings
-from blueprints import bundles, commands, feeds, health, search, site, sitemaps
+from blueprints import bundles, commands, feeds, health, live_reload, search, site, sitemaps
 from hooks import security
 from publishing.library import Clock, Library
 from publishing.live_index import LiveIndex
@@ -60,6 +60,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         commands.bp,
     ):
         app.register_blueprint(blueprint)
+    # Only for an author at the development server: `flask run --debug` sets FLASK_DEBUG
+    # before this runs, so app.debug already says so here.
+    if app.debug:
+        app.register_blueprint(live_reload.bp)
     hooks.register(app)
 
     if config.response_cache_bytes:
@@ -72,6 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
             content_state,
             config.response_cache_bytes,
             vary_on_host=not config.site_url,
+            passed=(live_reload.PREFIX,) if app.debug else (),
         )
     headers = security.security_headers(config.hsts_seconds)
     app.wsgi_app = static_assets.StaticFiles(app.wsgi_app, static, config.page_max_age, headers)

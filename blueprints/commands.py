@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, current_app
 
+from blueprints import live_reload
 from blueprints.sitemaps import sitemap_files
 from extensions import library, renderer, settings, static_build
 from hooks.templating import longdate
@@ -87,6 +88,8 @@ def export_site(target: Path) -> None:
         raise click.UsageError("set INSIGHTS_SITE_URL: feeds and canonical links need it")
     if config.show_drafts:
         raise click.UsageError("INSIGHTS_SHOW_DRAFTS is on: only the published site is exported")
+    if live_reload.bp.name in app.blueprints:  # registered when the app was made in debug mode
+        raise click.UsageError("debug mode is on: its pages would load the live-reload script")
     try:
         report = export(app, published_paths(app), target, site_url=config.site_url)
     except ExportError as exc:

@@ -27,6 +27,8 @@ class Article:
     series: str | None = None
     series_order: int | None = None  # place in the series; date order when absent
     bundle: Bundle | None = None  # the files beside it, for an article in its own folder
+    image: str | None = None  # the cover, as the front matter names it
+    image_alt: str | None = None
 
     @cached_property
     def tag_slugs(self) -> dict[str, str]:

@@ -46,6 +46,17 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class Image:
+    """The picture an entry is shared with (its cover or its card), at an absolute URL."""
+
+    url: str
+    content_type: str
+    size: int  # bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Entry:
     """One article as every feed format shows it; its texts are already XML-safe."""
 
@@ -58,6 +69,7 @@ class Entry:
     tags: tuple[str, ...]
     summary: str
     content_html: str
+    image: Image | None = None
 
 
 def permanent_id(article: Article, url: str) -> str:
@@ -71,8 +83,9 @@ def permanent_id(article: Article, url: str) -> str:
     return f"tag:{parts.hostname},{article.date.date().isoformat()}:{parts.path}"
 
 
-def entry(card: Card, url: str) -> Entry:
-    """The feed entry for ``card``'s article, which lives at the absolute ``url``."""
+def entry(card: Card, url: str, image: Image | None = None) -> Entry:
+    """The feed entry for ``card``'s article, which lives at the absolute ``url`` and is
+    shared with ``image``."""
     article = card.article
     return Entry(
         id=permanent_id(article, url),
@@ -84,6 +97,7 @@ def entry(card: Card, url: str) -> Entry:
         tags=tuple(xml_safe(tag) for tag in article.tags),
         summary=xml_safe(card.summary),
         content_html=xml_safe(feed_html(card.rendered.html, url)),
+        image=image,
     )
 
 
@@ -121,6 +135,7 @@ def channel(
 def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # RSS <author> must be an email
+    generator.load_extension("media", atom=False, rss=True)
     generator.id(feed.home_url)
     generator.title(feed.title)
     # RSS's channel <description>, like an item's, is read as HTML; Atom's subtitle is text.
@@ -148,7 +163,26 @@ def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenera
             # RSS has no plain-text field for it: <description> is HTML, so the text is escaped.
             out.description(escape(item.summary, quote=False))
         out.content(item.content_html, type="html")
+        if item.image is not None:
+            _add_image(out, item.image, kind)
     return generator
+
+
+def _add_image(out: Any, image: Image, kind: str) -> None:
+    """Media RSS's ``media:content`` in RSS (an ``<enclosure>`` would ask podcast clients to
+    download it), an enclosure link in Atom."""
+    if kind == "rss":
+        out.media.content(
+            url=image.url,
+            type=image.content_type,
+            medium="image",
+            fileSize=str(image.size),
+            width=str(image.width),
+            height=str(image.height),
+            group=None,
+        )
+    else:
+        out.link(href=image.url, rel="enclosure", type=image.content_type, length=str(image.size))
 
 
 def rss(feed: Channel, entries: Sequence[Entry]) -> bytes:
@@ -177,6 +211,8 @@ def json_feed(feed: Channel, entries: Sequence[Entry]) -> dict[str, Any]:
         }
         if item.summary:
             fields["summary"] = item.summary
+        if item.image is not None:
+            fields["image"] = item.image.url
         items.append(fields)
     return {
         "version": JSON_FEED_VERSION,

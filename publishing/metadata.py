@@ -163,6 +163,10 @@ FIELDS: dict[str, Coercer] = {
     "id": _uri,
     "series": _series,
     "series_order": _whole_number,
+    # Whether the file exists and is an image is judged later (publishing/covers.py): a cover
+    # that cannot be used costs the article its cover, not its page.
+    "image": _text,
+    "image_alt": _text,
 }
 REQUIRED = ("title", "date")
 
