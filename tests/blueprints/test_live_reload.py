@@ -147,7 +147,7 @@ def test_a_saved_edit_reloads_the_article_only_after_its_quiet_period(
 
 
 def test_an_edit_of_another_article_does_not_reload_an_article(
-    debug_client, content_dir, clock, streams, write_article
+    debug_client, content_dir, clock, streams
 ):
     stream = open_stream(debug_client, events_url(debug_client, ARTICLE), streams)
     stream.next()
@@ -174,7 +174,7 @@ def test_a_bundle_file_edit_reloads_its_article(debug_client, content_dir, clock
 
 
 def test_a_deleted_article_reloads_into_the_404_page_which_watches_the_content(
-    debug_client, content_dir, clock, streams
+    debug_client, content_dir, streams
 ):
     stream = open_stream(debug_client, events_url(debug_client, ARTICLE), streams)
     stream.next()
