@@ -3,6 +3,7 @@
 Run with ``flask --app app run`` or ``gunicorn -c gunicorn.conf.py 'app:create_app()'``.
 """
 
+import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,12 +17,27 @@ import hooks
 import settings
 from blueprints import bundles, commands, feeds, health, live_reload, search, site, sitemaps
 from hooks import security
+from publishing.image_variants import ImageVariants
 from publishing.library import Clock, Library
 from publishing.live_index import LiveIndex
 from publishing.render_cache import Renderer
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
 from serving.response_cache import ResponseCache
+
+log = logging.getLogger(__name__)
+
+
+def _image_variants(folder: Path) -> ImageVariants:
+    """The variants of bundle images, kept beside the static builds and private like them (a
+    folder another user could write to stops the start); without a folder to write, large
+    images are offered as they are."""
+    try:
+        static_assets.private_dir(folder, "image cache dir")
+    except OSError as exc:
+        log.warning("images get no smaller variants: cannot write %s: %s", folder, exc)
+        return ImageVariants(None)
+    return ImageVariants(folder)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time) -> Flask:
@@ -44,7 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         clock=clock,
     )
     static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
-    renderer = Renderer(store, config.render_timeout)
+    renderer = Renderer(
+        store, config.render_timeout, _image_variants(config.static_cache_dir.parent / "images")
+    )
     extensions.install(
         app,
         extensions.Singletons(config, library, renderer, static, LiveIndex(config.site_language)),

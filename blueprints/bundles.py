@@ -4,11 +4,13 @@ and in the static export."""
 
 from flask import Blueprint, Response, abort
 
-from extensions import library, settings
+from extensions import library, renderer, settings
 from hooks.responses import conditional
-from publishing.bundles import SVG_POLICY, served
+from publishing.bundles import CONTENT_TYPES, SVG_POLICY, served
 
 bp = Blueprint("bundles", __name__)
+
+YEAR = 31_536_000
 
 
 @bp.get("/insights/<slug>/<path:name>")
@@ -23,4 +25,24 @@ def bundle_file(slug: str, name: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if file.is_svg:
         response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
+
+
+@bp.get("/insights/<slug>/_/<path:name>")
+def image_variant(slug: str, name: str) -> Response:
+    """A smaller copy of a bundle image, under a name that holds a digest of the image's bytes:
+    what it names never changes, so it is sent as immutable."""
+    found = library().snapshot().get(slug, library().now(), settings().show_drafts)
+    if found is None or found.bundle is None:
+        abort(404)
+    path = renderer().images.find(found.bundle, name)
+    if path is None:
+        abort(404)
+    # Kept out of the response cache: the file is on disk already, and images would crowd
+    # the pages out of its memory.
+    response = conditional(
+        path.read_bytes(), found.modified, CONTENT_TYPES[path.suffix], YEAR, cacheable=False
+    )
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,13 +9,18 @@ bomb or one too large to measure keeps its plain ``<img>`` and becomes a problem
 import io
 import warnings
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, UnidentifiedImageError
 
 from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, suffix
+
+if TYPE_CHECKING:  # image_variants builds on this module's measuring
+    from publishing.image_variants import Variants
 
 # What Pillow calls the format each extension promises.
 _FORMATS = {
@@ -32,6 +37,33 @@ class ImageFault(ValueError):
     """An image that cannot be measured; the message says why."""
 
 
+def _fault(exc: Exception) -> ImageFault:
+    """What a reader is told of an exception Pillow raised reading an image."""
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return ImageFault(
+            f"refused as a decompression bomb: more pixels than Pillow's limit of "
+            f"{Image.MAX_IMAGE_PIXELS:,} ({exc})"
+        )
+    if isinstance(exc, UnidentifiedImageError):
+        return ImageFault("not an image Pillow can read (a corrupt file, or not an image)")
+    return ImageFault(f"a corrupt image ({type(exc).__name__}: {exc})")
+
+
+@contextmanager
+def opened(data: bytes) -> Iterator[Image.Image]:
+    """The image ``data`` holds, open, or ``ImageFault`` when Pillow refuses it (a corrupt
+    file, a decompression bomb). Inside the block, decoding past Pillow's pixel limit fails."""
+    with warnings.catch_warnings():
+        # Past Pillow's pixel limit it only warns, up to twice the limit: refuse both.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Exception as exc:  # whatever a broken file makes Pillow raise
+            raise _fault(exc) from None
+        with image:
+            yield image
+
+
 def measure(name: str, file: FileData) -> tuple[int, int] | None:
     """(width, height) of the bundle image ``name``, None for a kind Pillow does not read
     (SVG), or ``ImageFault``."""
@@ -43,22 +75,12 @@ def measure(name: str, file: FileData) -> tuple[int, int] | None:
             f"{file.size / 2**20:.1f} MB, more than the {MAX_IMAGE_BYTES // 2**20} MB an image"
             " may be to be measured; make it smaller"
         )
-    try:
-        with warnings.catch_warnings():
-            # Past Pillow's pixel limit it only warns, up to twice the limit: refuse both.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(file.data)) as image:
-                found, size = image.format, image.size
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageFault(
-            f"refused as a decompression bomb: more pixels than Pillow's limit of "
-            f"{Image.MAX_IMAGE_PIXELS:,} ({exc})"
-        ) from None
-    except UnidentifiedImageError:
-        raise ImageFault("not an image Pillow can read (a corrupt file, or not an image)") from None
-    except Exception as exc:  # whatever a broken file makes Pillow raise
-        raise ImageFault(f"a corrupt image ({type(exc).__name__}: {exc})") from None
+    with opened(file.data) as image:
+        found, size = image.format, image.size
+        try:
+            image.verify()
+        except Exception as exc:  # whatever a broken file makes Pillow raise
+            raise _fault(exc) from None
     if found != expected:
         raise ImageFault(f"holds a {found} image, not the {expected} its extension says")
     return size
@@ -73,8 +95,10 @@ def process_images(
     files: Mapping[str, FileData] | None,
     problems: list[str],
     warnings_found: list[str],
+    variants: "Mapping[str, Variants | str] | None" = None,
 ) -> None:
-    """Measures, marks and captions every ``<img>`` under ``root`` in place; faults go to
+    """Measures, marks and captions every ``<img>`` under ``root`` in place, and offers the
+    ``variants`` made of a bundle image (or names why they could not be made); faults go to
     ``problems``, images without alt text to ``warnings_found``."""
     first = True
     for parent in list(root.iter()):
@@ -83,8 +107,9 @@ def process_images(
             if not image.get("alt", "").strip():
                 warnings_found.append(f"image {src}: no alt text (say what it shows)")
             name = bundle_name(src)
+            measured = False
             if files is not None and name is not None and suffix(name) in IMAGE_TYPES:
-                _measured(image, name, files, problems, lazy=not first)
+                measured = _measured(image, name, files, problems, lazy=not first)
             first = False
             title = image.get("title")
             if title and parent.tag == "p" and _only_child(parent, image):
@@ -92,6 +117,26 @@ def process_images(
                 del image.attrib["title"]
                 caption = etree.SubElement(parent, "figcaption")
                 caption.text = title
+            if measured and name in (variants or {}):
+                _offer_variants(parent, image, name, variants[name], problems)
+
+
+def _offer_variants(
+    parent: etree.Element,
+    image: etree.Element,
+    name: str,
+    found: "Variants | str",
+    problems: list[str],
+) -> None:
+    """Puts ``image`` in a ``<picture>`` offering its variants, in its place in ``parent``."""
+    if isinstance(found, str):
+        problems.append(f"image {name}: its smaller variants could not be made ({found})")
+        return
+    index = list(parent).index(image)
+    parent.remove(image)
+    picture = found.picture(image)
+    picture.tail, image.tail = image.tail, None
+    parent.insert(index, picture)
 
 
 def _measured(
@@ -100,35 +145,38 @@ def _measured(
     files: Mapping[str, FileData],
     problems: list[str],
     lazy: bool,
-) -> None:
+) -> bool:
+    """Marks ``image`` with what measuring its file found; False when it could not be."""
     file = files.get(name)
     if file is None:
         problems.append(f"image {name}: no such file in this article's folder")
-        return
+        return False
     try:
         size = measure(name, file)
     except ImageFault as exc:
         problems.append(f"image {name}: {exc}")
-        return
+        return False
     if size is not None:
         image.set("width", str(size[0]))
         image.set("height", str(size[1]))
     image.set("decoding", "async")
     if lazy:
         image.set("loading", "lazy")
+    return True
 
 
 class _Images(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         notes = self.md.insights_notes  # type: ignore[attr-defined]
         files = self.md.insights_files  # type: ignore[attr-defined]
-        process_images(root, files, notes.problems, notes.warnings)
+        variants = self.md.insights_variants  # type: ignore[attr-defined]
+        process_images(root, files, notes.problems, notes.warnings, variants)
 
 
 class Images(Extension):
     """Runs after the inline patterns and attribute lists have made every ``<img>``. The
-    converting code sets ``md.insights_files`` (the bundle's files, None for a flat article)
-    and ``md.insights_notes``."""
+    converting code sets ``md.insights_files`` (the bundle's files, None for a flat article),
+    ``md.insights_variants`` (those made of its images) and ``md.insights_notes``."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(_Images(md), "insights_images", 1)

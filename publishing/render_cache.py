@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from publishing.article import Article
 from publishing.cache_health import CacheHealth
+from publishing.image_variants import ImageVariants
 from publishing.render_version import RENDER_VERSION
 from publishing.rendering import Rendered, render_in_budget
 
@@ -57,17 +58,21 @@ class _SingleFlight:
 
 
 class Renderer:
-    """Renders articles within ``budget`` seconds each, keeping renderings in ``store``."""
+    """Renders articles within ``budget`` seconds each, keeping renderings in ``store``; the
+    variants of their large images go to ``images``."""
 
-    def __init__(self, store: CacheStore, budget: float) -> None:
+    def __init__(
+        self, store: CacheStore, budget: float, images: ImageVariants | None = None
+    ) -> None:
         self.store = store
         self.budget = budget
+        self.images = images
         self._flights = _SingleFlight()
         self._health = CacheHealth()
 
     def render_uncached(self, article: Article) -> Rendered:
         """The article rendered afresh, or an error box naming the budget it ran past."""
-        return render_in_budget(article, self.budget)
+        return render_in_budget(article, self.budget, self.images)
 
     def _render_and_store(self, key: str, article: Article) -> Rendered:
         rendered = self.render_uncached(article)

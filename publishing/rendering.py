@@ -16,6 +16,7 @@ from publishing.article import Article
 from publishing.bounded_yaml import clip
 from publishing.bundles import FileData, render_inputs
 from publishing.charts import error_box
+from publishing.image_variants import ImageVariants, Variants
 from publishing.markup import convert
 from publishing.text import text_facts
 
@@ -34,10 +35,14 @@ class Rendered:
     warnings: tuple[str, ...] = ()  # faults in blocks that are drawn all the same
 
 
-def rendered_markdown(body: str, files: Mapping[str, FileData] | None = None) -> Rendered:
-    """The rendering of an article's Markdown ``body`` (with its bundle's ``files``), here and
-    with no time limit."""
-    html, toc, notes = convert(body, files)
+def rendered_markdown(
+    body: str,
+    files: Mapping[str, FileData] | None = None,
+    variants: Mapping[str, Variants | str] | None = None,
+) -> Rendered:
+    """The rendering of an article's Markdown ``body`` (with its bundle's ``files`` and the
+    ``variants`` made of its images), here and with no time limit."""
+    html, toc, notes = convert(body, files, variants)
     words, first_paragraph = text_facts(html)
     return Rendered(
         html,
@@ -60,20 +65,24 @@ def _not_rendered(article: Article, reason: str) -> Rendered:
     return Rendered(html, "", 0, "", 0, 0, (reason,))
 
 
-def render_in_budget(article: Article, seconds: float) -> Rendered:
+def render_in_budget(
+    article: Article, seconds: float, images: ImageVariants | None = None
+) -> Rendered:
     """The article rendered afresh in a child process, or an error box when it could not be:
-    past ``seconds``, the child is killed and the box names the limit."""
+    past ``seconds``, the child is killed and the box names the limit. The variants of its
+    large images are made in ``images`` first, outside the budget (see ``image_variants``)."""
     try:
         # The child is handed the bundle's images and data as bytes (bounded by
         # ``render_inputs``): it measures images and reads chart data without touching the disk.
         files = render_inputs(article.bundle) if article.bundle is not None else None
+        variants = images.prepare(files) if images is not None and files else None
         try:
-            return _children.run(seconds, rendered_markdown, article.body, files)
+            return _children.run(seconds, rendered_markdown, article.body, files, variants)
         except time_budget.NoChildren as exc:
             if not _said_no_children.is_set():
                 _said_no_children.set()
                 log.warning("%s: rendering in this process, with no time budget", exc)
-            return rendered_markdown(article.body, files)
+            return rendered_markdown(article.body, files, variants)
     except time_budget.OverBudget:
         reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
     except time_budget.ChildDied as exc:

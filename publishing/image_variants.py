@@ -1,0 +1,235 @@
+"""Smaller copies of an article's large raster images, so a phone downloads what it shows.
+
+A bundle image wider than the text column gets variants 640, 1280 and 1920 px wide (those
+narrower than it) in WebP and in its own format, offered through ``srcset`` and ``sizes``.
+WebP gets one more at the original's own width when that is at most 1920 px, so a browser that
+takes WebP never has to pick a smaller picture than the one it would have had.
+
+Variants are named by a digest of the source's bytes (``<digest>-<width>.<ext>`` on disk,
+``_/<name>-<width>-<digest>.<ext>`` in URLs, relative to the article's page), so a changed image
+gets new names and an unchanged one is never made again, by any worker or after a restart.
+Each source is made under a file lock, every file written to a temporary name and renamed: two
+workers never make the same file twice, and nobody reads half of one.
+"""
+
+import fcntl
+import logging
+import os
+import posixpath
+import re
+import tempfile
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import blake2b
+from pathlib import Path
+from urllib.parse import quote
+
+from PIL import Image
+
+from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served
+from publishing.images import ImageFault, measure, opened
+
+log = logging.getLogger(__name__)
+
+WIDTHS = (640, 1280, 1920)
+# The text column of static/css/site.css: main is 44rem wide with 1rem of padding each side, at
+# the root's 18 px. ``sizes`` is read in CSS pixels of the default 16 px font, hence px here.
+COLUMN_PX = 756
+SIZES = "(min-width: 792px) 756px, calc(100vw - 36px)"
+# The formats that get variants, and the extension of theirs. AVIF is left as it is: the
+# Pillow wheels in use cannot be counted on to write it.
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_SAVE_OPTIONS = {
+    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+    "jpg": {"format": "JPEG", "quality": 82, "progressive": True},
+    "png": {"format": "PNG"},
+    "gif": {"format": "GIF"},
+}
+_URL = re.compile(r"(?P<stem>.+)-(?P<width>[1-9]\d{0,4})-(?P<digest>[0-9a-f]{20})\.(?P<ext>\w+)")
+
+
+@dataclass(frozen=True)
+class Variants:
+    """The variants of one bundle image: what to make, and the URLs that name them."""
+
+    name: str  # the image's path in its bundle
+    digest: str  # of its bytes
+    width: int
+    height: int
+    extension: str  # of its own format's variants
+    webp: tuple[int, ...]  # widths made in WebP (none when the original is WebP)
+    fallback: tuple[int, ...]  # widths made in the original's format, all narrower than it
+
+    def files(self) -> list[tuple[int, str]]:
+        """(width, extension) of every variant."""
+        return [(w, "webp") for w in self.webp] + [(w, self.extension) for w in self.fallback]
+
+    def file_name(self, width: int, extension: str) -> str:
+        return f"{self.digest}-{width}.{extension}"
+
+    def url(self, width: int, extension: str) -> str:
+        """The variant's URL relative to the article's page, quoted for a ``srcset``."""
+        stem = posixpath.splitext(self.name)[0]
+        return quote(f"{RESERVED}/{stem}-{width}-{self.digest}.{extension}")
+
+    def srcset(self, extension: str, original: str | None = None) -> str:
+        """The ``srcset`` of the variants in ``extension``, then ``original`` at full width."""
+        candidates = [f"{self.url(w, ext)} {w}w" for w, ext in self.files() if ext == extension]
+        if original is not None:
+            candidates.append(f"{original} {self.width}w")
+        return ", ".join(candidates)
+
+    def picture(self, image: etree.Element) -> etree.Element:
+        """A ``<picture>`` holding a WebP ``<source>`` and ``image``, which is given the
+        variants in its own format and the original itself as its ``srcset``."""
+        picture = etree.Element("picture")
+        if self.webp:
+            source = {"type": "image/webp", "srcset": self.srcset("webp"), "sizes": SIZES}
+            etree.SubElement(picture, "source", source)
+        image.set("srcset", self.srcset(self.extension, quote(self.name)))
+        image.set("sizes", SIZES)
+        picture.append(image)
+        return picture
+
+
+def digest(data: bytes) -> str:
+    return blake2b(data, digest_size=10).hexdigest()
+
+
+def plan(name: str, data: bytes) -> Variants | None:
+    """The variants the bundle image ``name`` gets, None when it gets none (a kind without
+    variants, an animation, an image no wider than the text column), or ``ImageFault``."""
+    size = measure(name, FileData(len(data), data))
+    if size is None or size[0] <= COLUMN_PX:
+        return None
+    with opened(data) as image:
+        extension = _EXTENSIONS.get(image.format or "")
+        animated = getattr(image, "is_animated", False)
+    if extension is None or animated:
+        return None
+    width, height = size
+    steps = tuple(w for w in WIDTHS if w < width)
+    webp = () if extension == "webp" else steps + ((width,) if width < WIDTHS[-1] else ())
+    return Variants(name, digest(data), width, height, extension, webp, steps)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _save(image: Image.Image, target: Path, extension: str) -> None:
+    """Writes ``image`` to ``target`` through a temporary file renamed over it."""
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            image.save(handle, **_SAVE_OPTIONS[extension])
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _flattened(image: Image.Image, extension: str) -> Image.Image:
+    """``image`` in a mode that resizes well and that ``extension`` can hold."""
+    transparent = "A" in image.getbands() or "transparency" in image.info
+    if extension == "jpg" or not transparent:
+        return image.convert("RGB")
+    return image.convert("RGBA")
+
+
+class ImageVariants:
+    """The variants on disk under ``root`` (None when there is no usable folder: then no image
+    gets variants)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def path(self, variants: Variants, width: int, extension: str) -> Path | None:
+        return None if self.root is None else self.root / variants.file_name(width, extension)
+
+    def make(self, variants: Variants, data: bytes) -> None:
+        """Writes the variants of ``data`` not already on disk; raises what fails."""
+        if self.root is None:
+            raise OSError("no folder to keep them in")
+        with _locked(self.root / f".{variants.digest}.lock"):
+            missing = [
+                (w, ext)
+                for w, ext in variants.files()
+                if not (self.root / variants.file_name(w, ext)).exists()
+            ]
+            if not missing:
+                return
+            with opened(data) as image:
+                image.load()
+                for width, extension in missing:
+                    height = max(1, round(variants.height * width / variants.width))
+                    resized = _flattened(image, extension).resize(
+                        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+                    )
+                    _save(resized, self.root / variants.file_name(width, extension), extension)
+
+    def prepare(self, files: Mapping[str, FileData]) -> dict[str, Variants | str]:
+        """For each bundle image that gets variants, its ``Variants`` once they are all on
+        disk, or why they could not be made. Images that cannot be measured are left to the
+        render, which names their fault."""
+        prepared: dict[str, Variants | str] = {}
+        for name, file in files.items():
+            if file.data is None or self.root is None:
+                continue
+            try:
+                variants = plan(name, file.data)
+                if variants is not None:
+                    self.make(variants, file.data)
+                    prepared[name] = variants
+            except ImageFault:
+                continue
+            except Exception as exc:  # whatever fails costs this image its variants only
+                log.warning("image %s: no variants: %s: %s", name, type(exc).__name__, exc)
+                prepared[name] = f"{type(exc).__name__}: {exc}"
+        return prepared
+
+    def find(self, bundle: Bundle, name: str) -> Path | None:
+        """The file of the variant ``name`` (the URL's path after ``_/``) of an image of
+        ``bundle`` as it is now, made again if it went missing; None for any other name."""
+        found = _URL.fullmatch(name)
+        if found is None or self.root is None:
+            return None
+        width, extension = int(found["width"]), found["ext"]
+        for file in bundle.files:
+            if posixpath.splitext(file.name)[0] != found["stem"]:
+                continue
+            variants = _planned(bundle, file)
+            if (
+                variants is None
+                or variants.digest != found["digest"]
+                or (width, extension) not in variants.files()
+            ):
+                continue
+            path = self.root / variants.file_name(width, extension)
+            if not path.exists():
+                # A rendering made by another host (a shared Redis), or a swept cache folder.
+                source = served(bundle, file.name)
+                if source is None or digest(source.data) != variants.digest:
+                    return None
+                self.make(variants, source.data)
+            return path
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
+    """The plan of one version of a bundle file (its size and mtime are in the key), so a
+    request for a variant reads and hashes the source once per version and worker."""
+    source = served(bundle, file.name)
+    if source is None:
+        return None
+    try:
+        return plan(file.name, source.data)
+    except ImageFault:
+        return None
