@@ -364,9 +364,13 @@ def marked(snippet: str) -> str:
     return escaped + "</mark>" if inside else escaped
 
 
+def searchable_text(article: Article) -> str:
+    """The text of ``article`` that search finds words in: its summary when the author wrote
+    one, then its body made plain, on one line."""
+    text = plain_text(article.body)
+    return one_line(article.summary) + " " + text if article.summary else text
+
+
 def _row(article: Article) -> tuple[str, str, str]:
     """The (title, tags, text) columns of ``article``: plain text on one line each."""
-    text = plain_text(article.body)
-    if article.summary:
-        text = one_line(article.summary) + " " + text
-    return one_line(article.title), one_line(" ".join(article.tags)), text
+    return one_line(article.title), one_line(" ".join(article.tags)), searchable_text(article)

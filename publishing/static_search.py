@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from publishing.article import Article
-from publishing.markdown_text import one_line, plain_text
+from publishing.search_index import searchable_text
 
 
 def static_index(articles: Iterable[Article], shown: Callable[[datetime], str]) -> bytes:
@@ -23,7 +23,7 @@ def static_index(articles: Iterable[Article], shown: Callable[[datetime], str]) 
             "date": article.date.isoformat(),
             "shown": shown(article.date),
             "tags": list(article.tag_slugs.items()),
-            "text": one_line(f"{article.summary or ''} {plain_text(article.body)}"),
+            "text": searchable_text(article),
         }
         for article in articles
     ]
