@@ -1,11 +1,14 @@
 """The application factory: what it builds from the settings, and where the settings reach."""
 
+import stat
 from pathlib import Path
 
+import pytest
 from flask_caching.backends import RedisCache, SimpleCache
 
 from app import create_app
 from extensions import library, renderer, settings, static_build
+from serving.static_assets import UnsafeCacheDir
 from tests.support.site import ROOT
 
 
@@ -48,3 +51,20 @@ def test_the_singletons_are_made_once_per_app(tmp_path):
         assert static_build() is static_build(first)
     assert library(first) is not library(second)
     assert library(first).content_dir == Path(tmp_path)
+
+
+def test_image_variants_are_kept_beside_the_static_builds_in_a_private_folder(tmp_path):
+    cache = tmp_path / "cache"
+    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+    assert renderer(app).images.root == cache / "images"
+    assert stat.S_IMODE((cache / "images").stat().st_mode) == 0o700
+    (cache / "images").chmod(0o777)
+    with pytest.raises(UnsafeCacheDir, match=r"refusing image cache dir .*others can write"):
+        create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+
+
+def test_without_a_folder_to_write_images_go_without_variants(tmp_path, caplog):
+    (tmp_path / "images").write_text("a file where the folder of variants should be")
+    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(tmp_path / "static")})
+    assert renderer(app).images.root is None
+    assert "images get no smaller variants: cannot write" in caplog.text

@@ -1,0 +1,203 @@
+"""Large bundle images get smaller variants: which widths and formats, their names, made once
+on disk and atomically, and offered in a <picture> without ever costing the page."""
+
+import io
+import threading
+from hashlib import blake2b
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from publishing import image_variants
+from publishing.bundles import FileData
+from publishing.image_variants import SIZES, ImageVariants, plan
+from publishing.images import ImageFault
+from publishing.rendering import rendered_markdown
+from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb
+
+JPEG = image_bytes(2000, 1000, "JPEG")
+
+
+def animated_gif(width: int, height: int) -> bytes:
+    frames = [Image.new("RGB", (width, height), colour) for colour in ("teal", "navy")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "webp", "fallback"),
+    [
+        ("a.jpg", JPEG, (640, 1280, 1920), (640, 1280, 1920)),
+        ("a.png", image_bytes(1000, 500), (640, 1000), (640,)),
+        ("a.png", image_bytes(800, 400), (640, 800), (640,)),
+        ("a.webp", image_bytes(1500, 500, "WEBP"), (), (640, 1280)),
+        ("a.gif", image_bytes(1400, 300, "GIF"), (640, 1280, 1400), (640, 1280)),
+    ],
+)
+def test_variants_are_the_steps_narrower_than_the_image_in_webp_and_its_own_format(
+    name, data, webp, fallback
+):
+    variants = plan(name, data)
+    assert (variants.webp, variants.fallback) == (webp, fallback)
+    assert variants.digest == blake2b(data, digest_size=10).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("narrow.png", image_bytes(756, 900)),  # no wider than the text column
+        ("moving.gif", animated_gif(1200, 300)),
+        ("drawing.svg", SCRIPTED_SVG),
+    ],
+)
+def test_narrow_images_animations_and_svg_get_no_variants(name, data):
+    assert plan(name, data) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n not really", "not an image Pillow can read"),
+        (png_bomb(), "refused as a decompression bomb"),
+        (JPEG, "holds a JPEG image, not the PNG its extension says"),
+    ],
+)
+def test_a_bad_image_is_a_fault_not_a_plan(data, reason):
+    with pytest.raises(ImageFault, match=reason):
+        plan("bad.png", data)
+
+
+def test_variant_urls_are_relative_to_the_page_and_quoted_for_a_srcset():
+    variants = plan("shots/my photo,1.jpg", JPEG)
+    digest = variants.digest
+    assert variants.url(640, "webp") == f"_/shots/my%20photo%2C1-640-{digest}.webp"
+    assert variants.srcset("jpg", "orig.jpg") == (
+        f"_/shots/my%20photo%2C1-640-{digest}.jpg 640w, "
+        f"_/shots/my%20photo%2C1-1280-{digest}.jpg 1280w, "
+        f"_/shots/my%20photo%2C1-1920-{digest}.jpg 1920w, orig.jpg 2000w"
+    )
+
+
+def test_made_variants_have_their_width_the_ratio_and_their_format(tmp_path):
+    store = ImageVariants(tmp_path)
+    variants = plan("a.png", image_bytes(1000, 500))
+    store.make(variants, image_bytes(1000, 500))
+    found = {}
+    for width, extension in variants.files():
+        with Image.open(store.path(variants, width, extension)) as made:
+            found[(width, extension)] = (made.format, made.size)
+    assert found == {
+        (640, "webp"): ("WEBP", (640, 320)),
+        (1000, "webp"): ("WEBP", (1000, 500)),
+        (640, "png"): ("PNG", (640, 320)),
+    }
+
+
+def test_variants_are_made_once_and_again_only_for_changed_bytes(tmp_path, monkeypatch):
+    saved = []
+    save = image_variants._save
+    monkeypatch.setattr(image_variants, "_save", lambda *a: (saved.append(a[1].name), save(*a)))
+    store = ImageVariants(tmp_path)
+    first = plan("a.jpg", JPEG)
+    store.make(first, JPEG)
+    assert len(saved) == 6
+    store.make(first, JPEG)
+    assert ImageVariants(tmp_path).prepare({"a.jpg": FileData(len(JPEG), JPEG)}) == {"a.jpg": first}
+    assert len(saved) == 6  # another worker, or a restart, finds them made
+    changed = image_bytes(2000, 1000, "JPEG", colour="navy")
+    store.make(plan("a.jpg", changed), changed)
+    assert len(saved) == 12 and not set(saved[:6]) & set(saved[6:])
+
+
+def test_two_workers_making_the_same_image_make_each_file_once(tmp_path, monkeypatch):
+    saved = []
+    save = image_variants._save
+    monkeypatch.setattr(image_variants, "_save", lambda *a: (saved.append(a[1].name), save(*a)))
+    variants = plan("a.jpg", JPEG)
+    workers = [
+        threading.Thread(target=ImageVariants(tmp_path).make, args=(variants, JPEG))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(saved) == sorted(variants.file_name(w, e) for w, e in variants.files())
+
+
+def test_a_variant_is_written_under_a_temporary_name_and_renamed_whole(tmp_path, monkeypatch):
+    def fail_half_way(self, handle, **options):
+        handle.write(b"RIFF half of a picture")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", fail_half_way)
+    variants = plan("a.jpg", JPEG)
+    with pytest.raises(OSError, match="No space left"):
+        ImageVariants(tmp_path).make(variants, JPEG)
+    assert [path.name for path in tmp_path.iterdir()] == [f".{variants.digest}.lock"]
+
+
+def page(variants: dict, body: str = '![A wide view](a.jpg "The caption")\n') -> tuple:
+    rendered = rendered_markdown(body, {"a.jpg": FileData(len(JPEG), JPEG)}, variants)
+    return BeautifulSoup(rendered.html, "html.parser"), rendered.problems
+
+
+def test_the_page_offers_webp_then_the_own_format_in_a_picture_inside_the_figure(tmp_path):
+    variants = ImageVariants(tmp_path).prepare({"a.jpg": FileData(len(JPEG), JPEG)})
+    html, problems = page(variants)
+    picture = html.select_one("figure > picture")
+    source, image = picture.select_one("source"), picture.select_one("img")
+    assert source.attrs == {
+        "type": "image/webp",
+        "srcset": variants["a.jpg"].srcset("webp"),
+        "sizes": SIZES,
+    }
+    assert image["srcset"] == variants["a.jpg"].srcset("jpg", "a.jpg")
+    assert image["srcset"].endswith("a.jpg 2000w") and image["sizes"] == SIZES
+    assert (image["src"], image["alt"], image["width"], image["height"]) == (
+        "a.jpg",
+        "A wide view",
+        "2000",
+        "1000",
+    )
+    assert image["decoding"] == "async" and "loading" not in image.attrs
+    assert html.select_one("figure > figcaption").get_text() == "The caption"
+    assert problems == ()
+
+
+def test_variants_that_could_not_be_made_leave_the_plain_img_and_a_problem():
+    html, problems = page({"a.jpg": "OSError: No space left on device"}, "Text ![A view](a.jpg)\n")
+    assert html.select_one("picture") is None
+    assert html.select_one("img").attrs == {
+        "alt": "A view",
+        "src": "a.jpg",
+        "width": "2000",
+        "height": "1000",
+        "decoding": "async",
+    }
+    assert problems == (
+        "image a.jpg: its smaller variants could not be made (OSError: No space left on device)",
+    )
+
+
+def test_preparing_names_what_failed_and_leaves_bad_images_to_the_render(tmp_path):
+    unwritable = tmp_path / "gone"  # a folder swept away under the running site
+    files = {
+        "a.jpg": FileData(len(JPEG), JPEG),
+        "bad.png": FileData(4, b"\x89PNG"),
+        "small.png": FileData(9, image_bytes(10, 10)),
+    }
+    prepared = ImageVariants(unwritable).prepare(files)
+    assert list(prepared) == ["a.jpg"]
+    assert prepared["a.jpg"].startswith("FileNotFoundError")
+    assert ImageVariants(None).prepare(files) == {}
+
+
+def test_decoding_a_bomb_for_variants_is_refused(tmp_path, monkeypatch):
+    variants = plan("a.jpg", JPEG)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ImageFault, match="decompression bomb"):
+        ImageVariants(tmp_path).make(variants, JPEG)
+    assert not [path for path in tmp_path.iterdir() if not path.name.endswith(".lock")]
