@@ -85,6 +85,27 @@ budget = {"dns": 12, "tls": 38, "ttfb": 96, "download": 41, "render": 113, "tota
 """
 
 
+# An article in its own folder whose chart is drawn from a CSV file beside it.
+CSV_CHART_SLUG = "gpu-spend"
+CSV_CHART_FILE = "data/spend.csv"
+CSV_CHART_DATA = b"month,training,inference\nJan,42,18\nFeb,47,\nMar,55,26\nApr,61,31\n"
+CSV_CHART_ARTICLE = """---
+title: Monthly GPU spend
+date: 2025-04-01
+---
+
+The figures live in a spreadsheet beside this article; the chart reads them from it.
+
+```chart
+type: line
+data: data/spend.csv
+x: month
+y: [training, inference]
+title: Monthly GPU spend (k$)
+```
+"""
+
+
 def _slug(path: Path) -> str:
     return str(frontmatter.load(path).get("slug") or path.stem)
 
@@ -98,6 +119,9 @@ def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "content", target)
     (target / f"{HOSTILE_SLUG}.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
     (target / f"{ROUGH_SLUG}.md").write_text(ROUGH_ARTICLE, encoding="utf-8")
+    (target / CSV_CHART_SLUG / CSV_CHART_FILE).parent.mkdir(parents=True)
+    (target / CSV_CHART_SLUG / "index.md").write_text(CSV_CHART_ARTICLE, encoding="utf-8")
+    (target / CSV_CHART_SLUG / CSV_CHART_FILE).write_bytes(CSV_CHART_DATA)
     return target
 
 
@@ -111,7 +135,8 @@ def live_site(browser_content: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_pages(live_site: str) -> dict[str, str]:
     """Name -> path of every kind of page: lists, a tag page, each sample article, the rough
-    edges article, search with results and without, the archive, the 404."""
+    edges article, the article with a CSV chart, search with results and without, the archive,
+    the 404."""
     with urllib.request.urlopen(live_site + "/tags/", timeout=10) as answer:
         tag = re.search(r'href="(/tags/[^"/]+/)"', answer.read().decode())
     assert tag, "the tags page links no tag page"
@@ -120,7 +145,10 @@ def site_pages(live_site: str) -> dict[str, str]:
         "index": "/insights/",
         "tags": "/tags/",
         "tag": tag.group(1),
-        **{f"article-{slug}": f"/insights/{slug}/" for slug in [*SAMPLE_SLUGS, ROUGH_SLUG]},
+        **{
+            f"article-{slug}": f"/insights/{slug}/"
+            for slug in [*SAMPLE_SLUGS, ROUGH_SLUG, CSV_CHART_SLUG]
+        },
         "search": "/search/?q=latency+budget",
         "search-nothing": "/search/?q=%22no+such+words%22",
         "archive": "/archive/",
