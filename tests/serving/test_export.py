@@ -1,7 +1,7 @@
 """``flask export`` writes the published site; a plain file server then serves every link."""
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -199,3 +199,18 @@ def test_the_files_of_an_article_in_its_own_folder_are_exported_and_resolve(
             if link.startswith("/insights/field-notes/") and link != "/insights/field-notes/":
                 assert fetch(base + link)[0] == 200, link
         assert fetch(base + "/insights/field-notes/figures/photo.png")[1] == "image/png"
+
+
+def test_the_download_link_of_a_chart_drawn_from_a_csv_resolves_in_the_export(
+    app, content_dir, tmp_path
+):
+    data = b"month,spend\nJan,3\nFeb,4\n"
+    chart = "```chart\ntype: bar\ndata: data/spend.csv\n```\n"
+    write_bundle(content_dir, "gpu-spend", chart, {"data/spend.csv": data})
+    target = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["export", str(target)]).exit_code == 0
+    with file_server(target) as base:
+        page = BeautifulSoup(fetch(base + "/insights/gpu-spend/")[2], "html.parser")
+        link = page.select_one("figure.chart .chart-download a")
+        assert text(link) == "Download the data (CSV)"
+        assert fetch(urljoin(base + "/insights/gpu-spend/", link["href"]))[2] == data
