@@ -3,6 +3,7 @@
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -89,6 +90,31 @@ def gunicorn(
     """``app:create_app()`` under gunicorn (see ``gunicorn_process``); yields its base URL."""
     with gunicorn_process(env, *args, workers=workers, log=log) as server:
         yield server.url
+
+
+@contextlib.contextmanager
+def flask_debug_server(env: dict[str, str]) -> Iterator[str]:
+    """``flask --app app run --debug`` on a free port, as ``scripts/run`` starts it (Werkzeug's
+    reloader and debugger included); yields its base URL once ``/`` answers. The reloader runs
+    the app in a child process, so the server gets a session of its own and the whole group is
+    ended."""
+    port = free_port()
+    command = [sys.executable, "-m", "flask", "--app", "app", "run", "--debug", "--port", str(port)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: get(url + "/"), "flask run --debug", process)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 @contextlib.contextmanager

@@ -6,15 +6,19 @@ its script."""
 import json
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 import blueprints.live_reload
 from app import create_app
+from serving import event_stream
 from tests.support.bundles import write_bundle
 from tests.support.clock import FakeClock
 from tests.support.site import REFERENCE_SLUG, SITE_URL
@@ -206,6 +210,32 @@ def test_the_list_reloads_when_an_article_is_added(debug_client, content_dir, cl
     assert stream.next() == ("heartbeat", None)
     clock.now = saved_at + QUIET * 2
     assert stream.next()[0] == "reload"
+
+
+def test_a_stream_ends_when_its_client_goes_away(debug_app, monkeypatch):
+    ended = threading.Event()
+    changes = event_stream.changes
+
+    def tracked(*args, **kwargs):
+        try:
+            yield from changes(*args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(event_stream, "changes", tracked)
+    monkeypatch.setattr(blueprints.live_reload, "POLL_SECONDS", 0.01)
+    url = events_url(debug_app.test_client(), "/")  # the current version: nothing to report
+    server = make_server("127.0.0.1", 0, debug_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+            client.sendall(f"GET {url} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            received = b""
+            while b"event: watching" not in received:  # through the response cache, unbuffered
+                received += client.recv(4096)
+        assert ended.wait(10), "the server still runs the stream of a client that has gone"
+    finally:
+        server.shutdown()
 
 
 def test_in_debug_mode_export_is_refused(debug_app, tmp_path):
