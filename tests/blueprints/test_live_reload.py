@@ -113,6 +113,14 @@ def test_outside_debug_mode_the_stream_is_404_and_no_page_loads_the_script(clien
         assert "live-reload" not in page.text and "data-events" not in page.text
 
 
+def test_flask_run_debug_turns_it_on_before_the_app_is_made(content_dir, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")  # what `flask run --debug` sets before loading the app
+    made = create_app({"CONTENT_DIR": str(content_dir)})
+    assert made.debug
+    assert made.test_client().get("/_live-reload/site").status_code == 200
+    assert 'data-events="/_live-reload/site?since=' in made.test_client().get("/").text
+
+
 def test_an_article_page_watches_its_article_and_other_pages_the_content(
     debug_app, debug_client, streams
 ):
