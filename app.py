@@ -15,12 +15,23 @@ from flask_caching import Cache
 import extensions
 import hooks
 import settings
-from blueprints import bundles, commands, feeds, health, live_reload, search, site, sitemaps
+from blueprints import (
+    bundles,
+    commands,
+    feeds,
+    health,
+    live_reload,
+    search,
+    share_cards,
+    site,
+    sitemaps,
+)
 from hooks import security
 from publishing.image_variants import ImageVariants
 from publishing.library import Clock, Library
 from publishing.live_index import LiveIndex
 from publishing.render_cache import Renderer
+from publishing.share_images import ShareImages
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
 from serving.response_cache import ResponseCache
@@ -38,6 +49,13 @@ def _image_variants(folder: Path) -> ImageVariants:
         log.warning("images get no smaller variants: cannot write %s: %s", folder, exc)
         return ImageVariants(None)
     return ImageVariants(folder)
+
+
+def _share_cards(cache: Path) -> Path:
+    """The folder of share cards, beside the static builds and private like them."""
+    folder = cache / "cards"
+    static_assets.private_dir(folder, "share card dir")
+    return folder
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time) -> Flask:
@@ -65,11 +83,19 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
     )
     extensions.install(
         app,
-        extensions.Singletons(config, library, renderer, static, LiveIndex(config.site_language)),
+        extensions.Singletons(
+            config,
+            library,
+            renderer,
+            static,
+            LiveIndex(config.site_language),
+            ShareImages(Path(app.static_folder), _share_cards(config.static_cache_dir.parent)),
+        ),
     )
 
     for blueprint in (
         site.bp,
+        share_cards.bp,
         bundles.bp,
         search.bp,
         feeds.bp,

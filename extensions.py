@@ -1,6 +1,6 @@
 """The app's singletons and how views, commands and hooks reach them, as the Flask tutorial's
 ``get_db()`` does: ``settings()``, ``library()``, ``renderer()``, ``static_build()``,
-``search_index()``.
+``search_index()``, ``share_images()``.
 
 ``create_app`` makes each once and ``install``s them on the app. Inside a request or a command
 the accessors find them through ``current_app``; elsewhere (gunicorn's hooks, tests) pass the
@@ -15,6 +15,7 @@ from publishing.library import Library, Snapshot
 from publishing.live_index import LiveIndex
 from publishing.render_cache import Renderer
 from publishing.search_index import SearchIndex
+from publishing.share_images import ShareImages
 from serving.static_assets import StaticBuild
 from settings import Settings
 
@@ -28,6 +29,7 @@ class Singletons:
     renderer: Renderer
     static_build: StaticBuild
     search: LiveIndex
+    share: ShareImages
 
 
 def install(app: Flask, singletons: Singletons) -> None:
@@ -55,6 +57,11 @@ def renderer(app: Flask | None = None) -> Renderer:
 def static_build(app: Flask | None = None) -> StaticBuild:
     """The hashed build of ``static/`` that pages link to."""
     return _of(app).static_build
+
+
+def share_images(app: Flask | None = None) -> ShareImages:
+    """Articles' covers, measured once per version, and their share cards, kept on disk."""
+    return _of(app).share
 
 
 def ready_search_index(snapshot: Snapshot, app: Flask | None = None) -> SearchIndex | None:

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, current_app
 
 from blueprints import live_reload
 from blueprints.sitemaps import sitemap_files
-from extensions import library, renderer, settings, static_build
+from extensions import library, renderer, settings, share_images, static_build
 from hooks.templating import longdate
 from publishing.checks import find_problems, problem_line
 from publishing.sitemap import places
@@ -41,7 +41,7 @@ def check() -> None:
     # about the same faults (a skipped file, a render that failed) would say it twice.
     with _silenced("publishing"):
         snapshot = content.snapshot(force=True)
-        problems = find_problems(snapshot, renderer())
+        problems = find_problems(snapshot, renderer(), share_images().static_dir)
     for problem in problems:
         click.echo(problem_line(problem, content.content_dir))
     count = len(problems)

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, abort
 
 from extensions import library, renderer, settings
 from hooks.responses import conditional
-from hooks.templating import absolute_url
+from hooks.templating import absolute_url, share_image
+from publishing.article import Article
 from publishing.cards import card
-from publishing.feeds import FORMATS, channel, entry
+from publishing.feeds import FORMATS, Image, channel, entry
 
 bp = Blueprint("feeds", __name__)
 
@@ -30,6 +31,7 @@ def _feed(kind: str, tag: str | None) -> Response:
         entry(
             card(article, renderer(), config.words_per_minute),
             absolute_url("site.article", slug=article.slug),
+            _image(article),
         )
         for article in articles[: config.feed_size]
     ]
@@ -50,6 +52,14 @@ def _feed(kind: str, tag: str | None) -> Response:
     return conditional(
         kind_of.build(feed, entries), changed, kind_of.content_type, config.feed_max_age
     )
+
+
+def _image(article: Article) -> Image | None:
+    shared = share_image(article)
+    if shared is None:
+        return None
+    image, url = shared
+    return Image(url, image.content_type, image.size, image.width, image.height)
 
 
 @bp.get("/feed.xml", defaults={"tag": None})

@@ -5,8 +5,11 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from extensions import settings, static_build
+from extensions import settings, share_images, static_build
+from publishing.article import Article
+from publishing.covers import Cover
 from publishing.feeds import FORMATS
+from publishing.share_images import ShareImage
 
 
 def site_url() -> str:
@@ -29,6 +32,27 @@ def asset(filename: str) -> str:
     return url_for("static", filename=static_build().url_path(filename))
 
 
+def cover_of(article: Article) -> Cover | None:
+    """The article's cover when it can be used (its faults are ``check``'s to name)."""
+    return share_images().cover(article)
+
+
+def image_path(article: Article, image: Cover | ShareImage) -> str:
+    """The URL path of an article's cover or share card."""
+    if image.kind == "card":
+        return url_for("share_cards.card", slug=article.slug, digest=image.name)
+    if image.kind == "static":
+        return asset(image.name)
+    return url_for("bundles.bundle_file", slug=article.slug, name=image.name)
+
+
+def share_image(article: Article) -> tuple[ShareImage, str] | None:
+    """What the article is shared with (its cover, else its card) and that image's absolute
+    URL; None when there is neither."""
+    image = share_images().for_article(article, longdate(article.date), settings().site_title)
+    return None if image is None else (image, site_url() + image_path(article, image))
+
+
 def this_year() -> int:
     """The year of the footer's copyright line, in the site's time zone."""
     return datetime.now(settings().timezone).year
@@ -47,6 +71,9 @@ def register(app: Flask) -> None:
     app.add_template_global(FEED_FORMATS, "feed_formats")
     app.add_template_global(absolute_url)
     app.add_template_global(asset)
+    app.add_template_global(cover_of)
+    app.add_template_global(image_path)
+    app.add_template_global(share_image)
     app.add_template_global(page_url)
     app.add_template_global(site_url)
     app.add_template_global(this_year)

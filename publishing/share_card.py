@@ -26,6 +26,7 @@ DRAWING_VERSION = "1"
 MAX_TITLE_CHARS = 300
 TITLE_SIZES = range(76, 27, -4)  # the largest size at which the title fits wins
 TITLE_TOP, TITLE_BOTTOM = 170, 500
+FOOTER_TOP = 520  # the byline's band, below the title's
 LINE_SPACING = 1.2
 ELLIPSIS = "…"
 FONT_FILES = {"bold": "fonts/DejaVuSans-Bold.ttf", "regular": "fonts/DejaVuSans.ttf"}
@@ -156,7 +157,7 @@ class Cards:
         image = Image.new("RGB", (WIDTH, HEIGHT), colours["bg"])
         pen = ImageDraw.Draw(image)
         pen.rectangle((0, 0, WIDTH, 16), fill=colours["accent"])
-        pen.rectangle((0, HEIGHT - 140, WIDTH, HEIGHT), fill=colours["accent-soft"])
+        pen.rectangle((0, FOOTER_TOP, WIDTH, HEIGHT), fill=colours["accent-soft"])
         width = WIDTH - 2 * MARGIN
         site = self.bold.at(34)
         pen.text((MARGIN, 70), _fitted(text.site, site, width), font=site, fill=colours["accent"])
@@ -168,7 +169,13 @@ class Cards:
         small = self.regular.at(30)
         byline = " · ".join(part for part in (text.author, text.date) if part)
         byline = _fitted(byline, small, width)
-        pen.text((MARGIN, HEIGHT - 70), byline, font=small, fill=colours["muted"], anchor="ls")
+        pen.text(
+            (MARGIN, (FOOTER_TOP + HEIGHT) // 2),
+            byline,
+            font=small,
+            fill=colours["muted"],
+            anchor="lm",
+        )
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
         return out.getvalue()

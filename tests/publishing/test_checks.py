@@ -3,7 +3,9 @@ from pathlib import Path
 from extensions import library, renderer
 from publishing.article import Problem
 from publishing.checks import find_problems, problem_line
+from tests.support.site import ROOT
 
+STATIC = ROOT / "static"
 TYPO = "```chart\ntype: bar\ndata:\n  lables: [a, b]\n  datasets:\n    - data: [1, 2]\n```\n"
 
 
@@ -12,7 +14,7 @@ def test_mistakes_in_blocks_that_are_drawn_are_problems_too(app, write_article):
     broken = write_article(
         "broken", "title: Broken\ndate: 2026-01-01\n", "```mermaid\nflowchat LR\n  A-->B\n```\n"
     )
-    problems = find_problems(library(app).snapshot(force=True), renderer(app))
+    problems = find_problems(library(app).snapshot(force=True), renderer(app), STATIC)
     assert problems == [
         Problem(broken, "diagram 1: unknown diagram type 'flowchat'; did you mean 'flowchart'?"),
         Problem(typo, "chart 1: unknown key 'lables' in data; did you mean 'labels'?"),
@@ -20,7 +22,7 @@ def test_mistakes_in_blocks_that_are_drawn_are_problems_too(app, write_article):
 
 
 def test_the_shipped_content_has_no_problems(app):
-    assert find_problems(library(app).snapshot(force=True), renderer(app)) == []
+    assert find_problems(library(app).snapshot(force=True), renderer(app), STATIC) == []
 
 
 def test_a_problem_names_its_file_relative_to_the_content_directory(tmp_path):
@@ -35,3 +37,13 @@ def test_the_content_directory_itself_keeps_its_full_name(tmp_path):
     assert problem_line(problem, tmp_path) == f"{tmp_path}: {problem.reason}"
     elsewhere = Problem(Path("/elsewhere/x.md"), "r")
     assert problem_line(elsewhere, tmp_path) == "/elsewhere/x.md: r"
+
+
+def test_a_cover_that_cannot_be_used_is_a_problem(app, write_article):
+    gone = write_article(
+        "gone", "title: Gone\ndate: 2026-01-01\nimage: /static/images/gone.png\n", "Text.\n"
+    )
+    problems = find_problems(library(app).snapshot(force=True), renderer(app), STATIC)
+    assert problems == [
+        Problem(gone, "cover image /static/images/gone.png: no such file in static/"),
+    ]
