@@ -121,9 +121,7 @@ def test_flask_run_debug_turns_it_on_before_the_app_is_made(content_dir, monkeyp
     assert 'data-events="/_live-reload/site?since=' in made.test_client().get("/").text
 
 
-def test_an_article_page_watches_its_article_and_other_pages_the_content(
-    debug_app, debug_client, streams
-):
+def test_an_article_page_watches_its_article_and_other_pages_the_content(debug_client, streams):
     url = events_url(debug_client, ARTICLE)
     assert url.startswith(f"/_live-reload{ARTICLE}?since=")
     stream = open_stream(debug_client, url, streams)
