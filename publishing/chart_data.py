@@ -246,6 +246,8 @@ def _columns(config: dict[str, Any], name: str, columns: list[str]) -> tuple[str
 
 
 def _chart_data(kind: Any, table: _Table, x: str, ys: list[str]) -> dict[str, Any]:
+    if kind == "bubble":  # each point needs a radius too, which no x or y column gives
+        raise ChartError("a bubble chart cannot be drawn from a data file; write its data inline")
     values = len(table.rows) * len(ys)
     if values > MAX_POINTS:
         raise ChartError(

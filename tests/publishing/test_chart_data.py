@@ -208,6 +208,7 @@ BIG = b"k,v\n" + b"".join(b"a,1\n" for _ in range(5001))
         ("type: bar\ndata: /etc/x.csv\n", {}, "'/etc/x.csv' is outside this article's folder"),
         ("type: bar\ndata: a/../../x.csv\n", {}, "'a/../../x.csv' is outside this article's"),
         ("type: bar\ndata: s.xlsx\n", {}, "'s.xlsx': a chart's data file must be one of .csv"),
+        ("type: bubble\ndata: s.csv\n", {"s_csv": b"k,v\n1,2\n"}, "a bubble chart cannot be"),
         ("type: bar\ndata: s.csv\n", {"s_csv": b""}, "s.csv is empty"),
         ("type: bar\ndata: s.csv\n", {"s_csv": b"\xef\xbb\xbf \n"}, "s.csv is empty"),
         ("type: bar\ndata: s.csv\n", {"s_csv": b"k,v\n"}, "s.csv has no rows of data"),
