@@ -31,7 +31,7 @@ def article(title: str, body: str = "Some text.\n") -> str:
 def dev_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = tmp_path_factory.mktemp("live-reload") / "content"
     content.mkdir()
-    for slug in ("edited", "breaks", "deleted"):
+    for slug in ("edited", "breaks", "deleted", "hidden"):
         (content / f"{slug}.md").write_text(article(f"The {slug} article"), encoding="utf-8")
     write_bundle(content, "bundled", "![A teal box](box.png)\n", {"box.png": image_bytes(40, 20)})
     return content
@@ -112,3 +112,22 @@ def test_an_article_that_breaks_reloads_into_a_page_naming_the_problem(
     (dev_content / "breaks.md").write_text(article("Mended while open"), encoding="utf-8")
     page.evaluate(MARK)
     reloaded(page, seen, "document.querySelector('h1')?.textContent === 'Mended while open'")
+
+
+# Chromium shows every headless page as visible: the test tells the page it was hidden, then
+# shown, as a tab switch would.
+SHOWN_AS = """hidden => {
+  Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_tab_gives_back_its_stream_and_catches_up_when_shown(page_at, dev_content):
+    page, seen = page_at("/insights/hidden/")
+    stream = "/_live-reload/insights/hidden/"
+    with page.expect_event("requestfailed", lambda request: stream in request.url):
+        page.evaluate(SHOWN_AS, True)  # the stream is closed: its request ends, aborted
+    (dev_content / "hidden.md").write_text(article("Saved while hidden"), encoding="utf-8")
+    with page.expect_request(lambda request: stream in request.url):
+        page.evaluate(SHOWN_AS, False)
+    reloaded(page, seen, "document.querySelector('h1').textContent === 'Saved while hidden'")
