@@ -38,11 +38,7 @@ def image_variant(slug: str, name: str) -> Response:
     path = renderer().images.find(found.bundle, name)
     if path is None:
         abort(404)
-    # Kept out of the response cache: the file is on disk already, and images would crowd
-    # the pages out of its memory.
-    response = conditional(
-        path.read_bytes(), found.modified, CONTENT_TYPES[path.suffix], YEAR, cacheable=False
-    )
+    response = conditional(path.read_bytes(), found.modified, CONTENT_TYPES[path.suffix], YEAR)
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,15 +1,20 @@
 """A bundle's files over HTTP: known kinds only, with their type, validators and lifetime; SVG
 that can run nothing; everything else a 404."""
 
+import io
 import json
 import os
 from urllib.parse import urljoin
 
 import pytest
+from PIL import Image
 
+from app import create_app
+from extensions import renderer
+from publishing.html_tree import srcset_candidates
 from tests.support.bundles import SCRIPTED_SVG, image_bytes, write_bundle
 from tests.support.pages import soup
-from tests.support.site import SITE_URL
+from tests.support.site import INSTANT, SITE_URL
 
 PNG = image_bytes(4, 3)
 
@@ -170,3 +175,116 @@ def test_a_feed_links_a_charts_data_file_by_its_absolute_url(client, content_dir
     feed = client.get("/feed.json").get_json()
     item = next(item for item in feed["items"] if item["url"].endswith("/gpu-spend/"))
     assert f'href="{SITE_URL}/insights/gpu-spend/data/spend.csv"' in item["content_html"]
+
+
+WIDE = image_bytes(2000, 1000, "JPEG")
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    """A static cache (built once for these tests) beside which variants go: theirs alone."""
+    return tmp_path_factory.mktemp("cache") / "static"
+
+
+@pytest.fixture
+def wide_app(content_dir, cache_dir):
+    """The site with an article holding a photo wider than the text column."""
+    write_bundle(content_dir, "wide", '![A wide view](photo.jpg "The view")\n', {"photo.jpg": WIDE})
+    config = {"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, **INSTANT}
+    return create_app({"TESTING": True, "STATIC_CACHE_DIR": str(cache_dir), **config})
+
+
+def variant_urls(client) -> list[str]:
+    page = soup(client.get("/insights/wide/"))
+    urls = [
+        url
+        for element in page.select(".prose picture [srcset]")
+        for url, _ in srcset_candidates(element["srcset"])
+    ]
+    return [f"/insights/wide/{url}" for url in urls if url.startswith("_/")]
+
+
+def test_each_variant_is_served_immutable_with_its_type_nosniff_and_an_etag(wide_app):
+    client = wide_app.test_client()
+    urls = variant_urls(client)
+    assert len(urls) == 6
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == (
+            "image/webp" if url.endswith(".webp") else "image/jpeg"
+        )
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        with Image.open(io.BytesIO(response.data)) as variant:
+            assert f"-{variant.width}-" in url
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+
+
+def test_a_variant_missing_from_disk_is_made_again_on_request(wide_app):
+    client = wide_app.test_client()
+    urls = variant_urls(client)
+    for made in renderer(wide_app).images.root.iterdir():
+        made.unlink()
+    assert client.get(urls[0]).status_code == 200
+    with Image.open(io.BytesIO(client.get(urls[-1]).data)) as variant:
+        assert variant.format == "JPEG"
+
+
+def test_after_the_image_changes_its_old_variants_answer_404(wide_app, content_dir):
+    client = wide_app.test_client()
+    old = variant_urls(client)
+    photo = content_dir / "wide" / "photo.jpg"
+    photo.write_bytes(image_bytes(2000, 1000, "JPEG", colour="navy"))
+    stat = os.stat(photo)
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    new = variant_urls(client)
+    assert set(old).isdisjoint(new)
+    assert [client.get(url).status_code for url in old] == [404] * 6
+    assert client.get(new[0]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "photo-641-{digest}.webp",  # a width that is no variant
+        "photo-2000-{digest}.jpg",  # the original's own width is the original
+        "photo-640-{digest}.png",  # not its format
+        "photo-640-{digest}.WEBP",
+        "photo-640-0123456789abcdef0123.webp",  # another digest
+        "other-640-{digest}.webp",
+        "photo-640-{digest}.webp/",
+        "../photo.jpg",
+        "..%2fphoto.jpg",
+        "%2e%2e/index.md",
+        "/etc/passwd",
+        "{digest}-640.webp",  # the name on disk
+        ".{digest}.lock",
+    ],
+)
+def test_unknown_variant_names_and_traversals_are_404(wide_app, name):
+    client = wide_app.test_client()
+    digest = variant_urls(client)[0].split("-")[-1].split(".")[0]
+    url = f"/insights/wide/_/{name.format(digest=digest)}"
+    assert client.get(url, follow_redirects=True).status_code == 404
+    assert client.get(f"/insights/field-notes/_/photo-640-{digest}.webp").status_code == 404
+
+
+def test_variants_that_cannot_be_made_leave_the_plain_image_and_check_says_why(wide_app, tmp_path):
+    renderer(wide_app).images.root = tmp_path / "swept-away"
+    client = wide_app.test_client()
+    image = soup(client.get("/insights/wide/")).select_one(".prose figure img")
+    assert image.parent.name == "figure" and "srcset" not in image.attrs
+    assert image["width"] == "2000"
+    result = wide_app.test_cli_runner().invoke(args=["check"])
+    expected = "wide/index.md: image photo.jpg: its smaller variants could not be made"
+    assert f"{expected} (FileNotFoundError" in result.output
+
+
+@pytest.mark.parametrize("feed", ["/feed.xml", "/atom.xml", "/feed.json"])
+def test_feeds_carry_the_variants_by_absolute_urls_that_answer(wide_app, feed):
+    client = wide_app.test_client()
+    body = client.get(feed).get_data(as_text=True)
+    for url in variant_urls(client):
+        assert f"{SITE_URL}{url}" in body
