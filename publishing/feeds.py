@@ -13,7 +13,9 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 
 from publishing.article import Article
 from publishing.cards import Card
@@ -132,10 +134,26 @@ def channel(
     )
 
 
+class _AtomEnclosure(BaseEntryExtension):
+    """An Atom entry's ``<link rel="enclosure">``: feedgen 1.0 writes only the ``href`` of an
+    entry's links (its loop reads the element it just made instead of the link it was given)."""
+
+    def __init__(self) -> None:
+        self.image: Image | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.image is not None:
+            image = self.image
+            attributes = {"rel": "enclosure", "type": image.content_type, "length": str(image.size)}
+            xml_elem("link", entry, href=image.url, **attributes)
+        return entry
+
+
 def _generator(feed: Channel, entries: Sequence[Entry], kind: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # RSS <author> must be an email
     generator.load_extension("media", atom=False, rss=True)
+    generator.register_extension("cover", BaseExtension, _AtomEnclosure, atom=True, rss=False)
     generator.id(feed.home_url)
     generator.title(feed.title)
     # RSS's channel <description>, like an item's, is read as HTML; Atom's subtitle is text.
@@ -182,7 +200,7 @@ def _add_image(out: Any, image: Image, kind: str) -> None:
             group=None,
         )
     else:
-        out.link(href=image.url, rel="enclosure", type=image.content_type, length=str(image.size))
+        out.cover.image = image
 
 
 def rss(feed: Channel, entries: Sequence[Entry]) -> bytes:

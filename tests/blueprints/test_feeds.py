@@ -659,3 +659,86 @@ class TestUnderGunicorn:
             with gunicorn(server_env) as fresh:
                 found.append({path: validators(fresh, path, 4) for path in ALL_FEEDS})
         assert found == [running, running]
+
+
+# --- share images ---------------------------------------------------------------------------
+
+MEDIA = "http://search.yahoo.com/mrss/"
+
+
+@pytest.fixture
+def covered_client(content_dir: Path) -> FlaskClient:
+    """The shipped articles (shared with their cards) and one with a JPEG cover of its folder."""
+    from tests.support.bundles import image_bytes, write_bundle
+
+    cover = image_bytes(1600, 900, "JPEG")
+    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover}, "Photo")
+    index = folder / "index.md"
+    front = "image: cover.jpg\nimage_alt: A field\ndate: 2026-12-01\nsummary:"
+    index.write_text(index.read_text().replace("date: 2026-01-01\nsummary:", front, 1))
+    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, **INSTANT})
+    return app.test_client()
+
+
+def shared_images(client: FlaskClient) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per format, each item's URL -> (image URL, type, size[, width, height]) as sent."""
+    rss = xml(client, "/feed.xml")
+    atom = xml(client, "/atom.xml")
+    found: dict[str, dict[str, tuple[str, ...]]] = {"rss": {}, "atom": {}, "json": {}}
+    for item in rss.iterfind("channel/item"):
+        (media,) = item.findall(f"{{{MEDIA}}}content")
+        assert media.get("medium") == "image"
+        keys = ("url", "type", "fileSize", "width", "height")
+        found["rss"][item.findtext("link") or ""] = tuple(media.get(k) or "" for k in keys)
+    for entry in atom.iterfind("atom:entry", NS):
+        # A link without rel is the alternate one (RFC 4287 4.2.7.2).
+        (page,) = [
+            e for e in entry.iterfind("atom:link", NS) if e.get("rel", "alternate") == "alternate"
+        ]
+        (link,) = entry.findall("atom:link[@rel='enclosure']", NS)
+        found["atom"][page.get("href") or ""] = (
+            link.get("href") or "",
+            link.get("type") or "",
+            link.get("length") or "",
+        )
+    for item in json_feed(client)["items"]:
+        found["json"][item["url"]] = (item["image"],)
+    return found
+
+
+def test_every_item_carries_its_cover_or_its_card_in_every_format(
+    covered_client: FlaskClient,
+) -> None:
+    found = shared_images(covered_client)
+    page = f"{SITE_URL}/insights/photo-story/"
+    cover_url = f"{page}cover.jpg"
+    size = str(len(covered_client.get("/insights/photo-story/cover.jpg").data))
+    assert found["rss"][page] == (cover_url, "image/jpeg", size, "1600", "900")
+    assert found["atom"][page] == (cover_url, "image/jpeg", size)
+    assert found["json"][page] == (cover_url,)
+    reference = f"{SITE_URL}/insights/{REFERENCE_SLUG}/"
+    card_url, kind, card_size, width, height = found["rss"][reference]
+    assert card_url.startswith(f"{reference}_/card-") and card_url.endswith(".png")
+    assert (kind, width, height) == ("image/png", "1200", "630")
+    card = covered_client.get(card_url.removeprefix(SITE_URL))
+    assert card.status_code == 200 and str(len(card.data)) == card_size
+    assert found["atom"][reference] == (card_url, "image/png", card_size)
+    assert found["json"][reference] == (card_url,)
+    # Every item of every format has one, and each is the same picture in all three.
+    assert set(found["rss"]) == set(found["atom"]) == set(found["json"])
+    for url in found["rss"]:
+        assert found["rss"][url][0] == found["atom"][url][0] == found["json"][url][0]
+
+
+@pytest.mark.parametrize("url", SITE_FEEDS)
+def test_feeds_with_images_still_parse_cleanly(covered_client: FlaskClient, url: str) -> None:
+    if url.endswith(".json"):
+        json_feed(covered_client, url)  # validated against the JSON Feed 1.1 schema
+        return
+    feed = parsed(covered_client, url)
+    story = next(e for e in feed.entries if e.link.endswith("/photo-story/"))
+    if url == "/feed.xml":
+        assert story.media_content[0]["url"].endswith("/photo-story/cover.jpg")
+    else:
+        assert story.enclosures[0]["href"].endswith("/photo-story/cover.jpg")
+        assert story.enclosures[0]["type"] == "image/jpeg"
