@@ -1,7 +1,7 @@
 """``flask export`` writes the published site; a plain file server then serves every link."""
 
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from app import create_app
 from harness.http import get
 from harness.servers import file_server
+from publishing.html_tree import srcset_candidates
 from serving.export import TooDeep, file_for, links
 from tests.support.bundles import image_bytes, write_bundle
 from tests.support.pages import text
@@ -214,3 +215,33 @@ def test_the_download_link_of_a_chart_drawn_from_a_csv_resolves_in_the_export(
         link = page.select_one("figure.chart .chart-download a")
         assert text(link) == "Download the data (CSV)"
         assert fetch(urljoin(base + "/insights/gpu-spend/", link["href"]))[2] == data
+
+
+def test_every_image_url_of_every_exported_page_resolves_variants_included(
+    app, content_dir, tmp_path
+):
+    body = '![A wide view](wide.jpg "The view")\n\n![A chart](figures/my chart.png)\n'
+    files = {
+        "wide.jpg": image_bytes(2000, 900, "JPEG"),
+        "figures/my chart.png": image_bytes(900, 300),
+    }
+    write_bundle(content_dir, "wide-views", body, files)
+    target = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["export", str(target)]).exit_code == 0
+    made = sorted(path.name for path in (target / "insights/wide-views/_").rglob("*.*"))
+    assert len(made) == 6 + 3  # 640/1280/1920 twice for the photo; 640 twice, 900 WebP the chart
+    checked = set()
+    with file_server(target) as base:
+        for html in target.rglob("*.html"):
+            page_url = "/" + html.relative_to(target).as_posix().removesuffix("index.html")
+            page = BeautifulSoup(html.read_bytes(), "html.parser")
+            urls = [image["src"] for image in page.select("img[src]")]
+            for element in page.select("[srcset]"):
+                urls += [url for url, _ in srcset_candidates(element["srcset"])]
+            for url in urls:
+                address = urljoin(base + page_url, url)
+                if urlsplit(address).netloc == urlsplit(base).netloc and address not in checked:
+                    checked.add(address)
+                    status, kind, _ = fetch(quote(address, safe=":/%"))  # as a browser would
+                    assert (status, kind.split("/")[0]) == (200, "image"), address
+    assert sum("/_/" in address for address in checked) == len(made)
