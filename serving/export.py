@@ -2,10 +2,11 @@
 
 Every page is fetched through the app itself (its WSGI callable), so the files hold what the
 server sends. Starting from the given paths, every internal link of every HTML page is followed
-too: what lxml's ``iterlinks`` finds (``href``, ``src``, ``url()`` in styles, …) and the URLs of
-``srcset``. A path ending in ``/`` becomes ``<path>index.html``; the 404 page becomes
-``404.html``. The site puts nothing in query strings (list pages are ``/insights/page/N/``), so
-the files are byte for byte what the server sends.
+too: what lxml's ``iterlinks`` finds (``href``, ``src``, ``url()`` in styles, …), the URLs of
+``srcset`` and the share image of ``og:image`` and ``twitter:image``. A path ending in ``/``
+becomes ``<path>index.html``; the 404 page becomes ``404.html``. The site puts nothing in
+query strings (list pages are ``/insights/page/N/``), so the files are byte for byte what the
+server sends.
 """
 
 import re
@@ -24,6 +25,9 @@ MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written t
 # The URL of each srcset candidate: a run of non-space characters, which may hold commas; a comma
 # that ends it ends the candidate, otherwise descriptors follow up to the next comma.
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)(?:(?<=,)|[^,]*)")
+# Meta tags whose content is a URL that crawlers fetch (the share image), which ``iterlinks``
+# does not see.
+_URL_METAS = ("og:image", "twitter:image")
 
 
 class ExportError(Exception):
@@ -54,6 +58,9 @@ def _written_links(html: str) -> Iterator[str]:
         for match in _SRCSET_URL.finditer(element.get("srcset")):
             if url := match.group(1).rstrip(","):
                 yield url
+    for meta in document.iterfind(".//meta[@content]"):
+        if (meta.get("property") or meta.get("name")) in _URL_METAS:
+            yield meta.get("content")
 
 
 def links(html: str, page: str, site_url: str) -> list[str]:

@@ -62,7 +62,9 @@ def test_every_internal_link_of_every_exported_page_answers_200(exported):
                 queue += links(body.decode(), path, SITE_URL)
         assert broken == []
         assert sum(path.startswith("/static/") for path in checked) >= 4
-        assert sum(path.startswith("/insights/bulk-") for path in checked) == 23
+        bulk = [path for path in checked if path.startswith("/insights/bulk-")]
+        assert sum(path.endswith("/") for path in bulk) == 23
+        assert sum(path.endswith(".png") for path in bulk) == 23  # each one's share card
 
 
 def test_numbered_list_pages_are_byte_for_byte_what_the_server_sends(client, exported):
@@ -228,7 +230,8 @@ def test_every_image_url_of_every_exported_page_resolves_variants_included(
     write_bundle(content_dir, "wide-views", body, files)
     target = tmp_path / "site"
     assert app.test_cli_runner().invoke(args=["export", str(target)]).exit_code == 0
-    made = sorted(path.name for path in (target / "insights/wide-views/_").rglob("*.*"))
+    folder = target / "insights/wide-views/_"
+    made = sorted(p.name for p in folder.rglob("*.*") if not p.name.startswith("card-"))
     assert len(made) == 6 + 3  # 640/1280/1920 twice for the photo; 640 twice, 900 WebP the chart
     checked = set()
     with file_server(target) as base:
@@ -245,3 +248,37 @@ def test_every_image_url_of_every_exported_page_resolves_variants_included(
                     status, kind, _ = fetch(quote(address, safe=":/%"))  # as a browser would
                     assert (status, kind.split("/")[0]) == (200, "image"), address
     assert sum("/_/" in address for address in checked) == len(made)
+
+
+def test_every_share_image_and_cover_of_every_exported_page_resolves(
+    app, content_dir, tmp_path, write_article
+):
+    cover = image_bytes(1600, 900, "JPEG")
+    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover})
+    index = folder / "index.md"
+    index.write_text(
+        index.read_text().replace("summary:", "image: cover.jpg\nimage_alt: A field\nsummary:", 1)
+    )
+    write_article("flat-one", "title: A flat article with a card\ndate: 2026-01-02\n")
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "insights/photo-story/cover.jpg").read_bytes() == cover
+    cards = {card.parts[-3] for card in target.glob("insights/*/_/card-*.png")}
+    assert "flat-one" in cards and "photo-story" not in cards  # a cover needs no card
+    shared, images = set(), set()
+    with file_server(target) as base:
+        for html in target.rglob("*.html"):
+            page_url = "/" + html.relative_to(target).as_posix().removesuffix("index.html")
+            page = BeautifulSoup(html.read_bytes(), "html.parser")
+            for meta in page.select('meta[property="og:image"], meta[name="twitter:image"]'):
+                shared.add(meta["content"].replace(SITE_URL, base))
+            images |= {urljoin(base + page_url, img["src"]) for img in page.select("img[src]")}
+        for address in shared | images:
+            status, kind, _ = fetch(quote(address, safe=":/%"))
+            assert (status, kind) in {(200, "image/png"), (200, "image/jpeg")}, address
+    assert base + "/insights/photo-story/cover.jpg" in shared
+    assert any("/insights/flat-one/_/card-" in address for address in shared)
+    # Every published article is shared with its cover or a card that the export wrote.
+    articles = {p.parent.name for p in target.glob("insights/*/index.html")} - {"page"}
+    assert len(shared) >= len(articles)
