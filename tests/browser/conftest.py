@@ -4,6 +4,7 @@ The server reads a private copy of ``content/`` with hostile test articles added
 articles are tested as shipped and the hostile ones sit beside them on every list page.
 """
 
+import io
 import re
 import shutil
 import urllib.request
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import frontmatter
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 from harness.servers import gunicorn
 from tests.browser.chromium import Watch, launch, watch
+from tests.support.bundles import SCRIPTED_SVG
 from tests.support.site import ROOT
 
 SCREENSHOTS = ROOT / "screenshots"
@@ -106,6 +109,35 @@ title: Monthly GPU spend (k$)
 """
 
 
+# An article in its own folder with a photo far wider than the text column (so it gets
+# variants), a caption, a second photo further down, and an SVG that would run a script.
+PHOTO_SLUG = "field-photos"
+PHOTO_SIZE = (2400, 1600)
+PHOTO_ARTICLE = """---
+title: Photos from the field
+date: 2025-03-01
+---
+
+![Racks of GPUs in a cold aisle](aisle.jpg "The cold aisle, as the tour began")
+
+The photo above is far wider than the text column: a phone gets one of its smaller copies.
+
+![A diagram of the cooling loop](cooling.png)
+
+[The floor plan](floor-plan.svg) is a drawing of its own.
+"""
+
+
+def _photo(size: tuple[int, int], kind: str) -> bytes:
+    """A picture with detail in it (noise over a gradient), so it weighs what a photo does."""
+    gradient = Image.linear_gradient("L").resize(size)
+    noise = Image.effect_noise(size, 48)
+    picture = Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.ROTATE_180)))
+    out = io.BytesIO()
+    picture.save(out, kind, **({"quality": 90} if kind == "JPEG" else {}))
+    return out.getvalue()
+
+
 def _slug(path: Path) -> str:
     return str(frontmatter.load(path).get("slug") or path.stem)
 
@@ -122,6 +154,15 @@ def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (target / CSV_CHART_SLUG / CSV_CHART_FILE).parent.mkdir(parents=True)
     (target / CSV_CHART_SLUG / "index.md").write_text(CSV_CHART_ARTICLE, encoding="utf-8")
     (target / CSV_CHART_SLUG / CSV_CHART_FILE).write_bytes(CSV_CHART_DATA)
+    photos = {
+        "index.md": PHOTO_ARTICLE.encode(),
+        "aisle.jpg": _photo(PHOTO_SIZE, "JPEG"),
+        "cooling.png": _photo((1200, 500), "PNG"),
+        "floor-plan.svg": SCRIPTED_SVG,
+    }
+    (target / PHOTO_SLUG).mkdir()
+    for name, data in photos.items():
+        (target / PHOTO_SLUG / name).write_bytes(data)
     return target
 
 
@@ -135,8 +176,8 @@ def live_site(browser_content: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_pages(live_site: str) -> dict[str, str]:
     """Name -> path of every kind of page: lists, a tag page, each sample article, the rough
-    edges article, the article with a CSV chart, search with results and without, the archive,
-    the 404."""
+    edges article, the article with a CSV chart, the one with photos, search with results and
+    without, the archive, the 404."""
     with urllib.request.urlopen(live_site + "/tags/", timeout=10) as answer:
         tag = re.search(r'href="(/tags/[^"/]+/)"', answer.read().decode())
     assert tag, "the tags page links no tag page"
@@ -147,7 +188,7 @@ def site_pages(live_site: str) -> dict[str, str]:
         "tag": tag.group(1),
         **{
             f"article-{slug}": f"/insights/{slug}/"
-            for slug in [*SAMPLE_SLUGS, ROUGH_SLUG, CSV_CHART_SLUG]
+            for slug in [*SAMPLE_SLUGS, ROUGH_SLUG, CSV_CHART_SLUG, PHOTO_SLUG]
         },
         "search": "/search/?q=latency+budget",
         "search-nothing": "/search/?q=%22no+such+words%22",
