@@ -119,3 +119,19 @@ def test_a_broken_cover_costs_the_cover_not_the_page(
     page = soup(response)
     assert page.select_one("img.cover") is None
     assert "/_/card-" in (meta(page, "og:image") or "")
+
+
+def test_a_card_that_cannot_be_made_leaves_the_page_without_og_image(
+    app, client: FlaskClient, tmp_path: Path, write_article: ArticleWriter
+) -> None:
+    from extensions import share_images
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("where the cards folder should be")
+    share_images(app).cards_dir = blocker / "cards"
+    write_article("uncarded", "title: No card for this one\ndate: 2026-01-02\n")
+    response = client.get("/insights/uncarded/")
+    assert response.status_code == 200
+    page = soup(response)
+    assert meta(page, "og:image") is None and meta(page, "twitter:image") is None
+    assert meta(page, "twitter:card") == "summary"

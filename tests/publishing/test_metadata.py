@@ -89,3 +89,13 @@ def test_tag_slugs_keep_any_script_and_tell_c_sharp_from_c_plus_plus():
         "Новости",
         "C#",
     )
+
+
+def test_a_cover_and_its_alt_text_are_text() -> None:
+    raw = {"title": "T", "date": "2026-01-01", "image": " cover.jpg ", "image_alt": "A field"}
+    fields = coerce(raw, ZoneInfo("UTC"))
+    assert (fields["image"], fields["image_alt"]) == ("cover.jpg", "A field")
+    with pytest.raises(MetadataError, match="'image' must be text, not list"):
+        coerce({"title": "T", "date": "2026-01-01", "image": ["a.png"]}, ZoneInfo("UTC"))
+    with pytest.raises(MetadataError, match="'image_alt' is empty"):
+        coerce({"title": "T", "date": "2026-01-01", "image_alt": " "}, ZoneInfo("UTC"))
