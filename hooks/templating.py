@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from extensions import settings, share_images, static_build
+from extensions import renderer, settings, share_images, static_build
 from publishing.article import Article
 from publishing.covers import Cover
 from publishing.feeds import FORMATS
@@ -46,6 +46,14 @@ def image_path(article: Article, image: Cover | ShareImage) -> str:
     return url_for("bundles.bundle_file", slug=article.slug, name=image.name)
 
 
+def small_image_path(article: Article, cover: Cover) -> str:
+    """The URL path of a list entry's cover: a small variant of a large one, when variants are
+    made at all, else the cover itself."""
+    if cover.small is None or renderer().images is None or renderer().images.root is None:
+        return image_path(article, cover)
+    return url_for("site.article", slug=article.slug) + cover.small
+
+
 def share_image(article: Article) -> tuple[ShareImage, str] | None:
     """What the article is shared with (its cover, else its card) and that image's absolute
     URL; None when there is neither."""
@@ -74,6 +82,7 @@ def register(app: Flask) -> None:
     app.add_template_global(cover_of)
     app.add_template_global(image_path)
     app.add_template_global(share_image)
+    app.add_template_global(small_image_path)
     app.add_template_global(page_url)
     app.add_template_global(site_url)
     app.add_template_global(this_year)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from publishing.article import Article
 from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, served, suffix
+from publishing.image_variants import plan
 from publishing.images import ImageFault, measure
 
 STATIC_PREFIX = "/static/"
@@ -27,6 +28,9 @@ class Cover:
     content_type: str
     size: int  # bytes
     alt: str
+    # The smallest resized copy of a large cover of the folder, relative to the article's URL
+    # (``_/cover-640-<digest>.webp``): what list entries show.
+    small: str | None = None
 
     @property
     def kind(self) -> str:
@@ -91,5 +95,16 @@ def find_cover(article: Article, static_dir: Path) -> Found:
     assert size is not None  # every shared kind is one Pillow measures
     alt = article.image_alt or ""
     warnings = () if alt else (f"{said}: no image_alt (say what it shows)",)
-    cover = Cover(in_static, name, *size, IMAGE_TYPES[suffix(name)], data.size, alt)
+    small = None if in_static or data.data is None else _smallest_variant(name, data.data)
+    cover = Cover(in_static, name, *size, IMAGE_TYPES[suffix(name)], data.size, alt, small)
     return Found(cover, (), warnings)
+
+
+def _smallest_variant(name: str, data: bytes) -> str | None:
+    """The URL of the smallest variant ``image_variants`` makes of this image (WebP, the
+    lighter, when there is one), if it makes any: an image wider than the text column."""
+    variants = plan(name, data)
+    if variants is None:
+        return None
+    width, extension = min(variants.files(), key=lambda made: (made[0], made[1] != "webp"))
+    return variants.url(width, extension)

@@ -19,7 +19,7 @@ COVER = image_bytes(1600, 900, "JPEG")
 def covered(content_dir: Path) -> str:
     folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": COVER}, "Photo")
     index = folder / "index.md"
-    front = "image: cover.jpg\nimage_alt: A teal field\ntags: [Photos]\nsummary:"
+    front = "image: cover.jpg\nimage_alt: A teal field\ntags: [Photos]\nseries: Photos\nsummary:"
     index.write_text(index.read_text().replace("summary:", front, 1))
     return "photo-story"
 
@@ -97,15 +97,28 @@ def test_a_card_is_only_for_its_own_article(client: FlaskClient, covered: str) -
     assert client.get(f"/insights/{covered}/_/{name}").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/tags/photos/", "/search/?q=photo"])
+@pytest.mark.parametrize("path", ["/", "/tags/photos/", "/search/?q=photo", "/series/photos/"])
 def test_list_entries_show_a_small_lazy_cover(client: FlaskClient, covered: str, path) -> None:
     page = soup(client.get(path))
     thumbs = page.select("li.card img.card-cover")
     assert len(thumbs) == 1
     thumb = thumbs[0]
-    assert thumb["src"] == f"/insights/{covered}/cover.jpg"
+    # A 1600 px cover is shown through its smallest variant, made for bundle images.
+    assert thumb["src"].startswith(f"/insights/{covered}/_/cover-640-")
+    assert thumb["src"].endswith(".webp")
+    variant = client.get(thumb["src"])
+    assert (variant.status_code, variant.content_type) == (200, "image/webp")
     assert (thumb["width"], thumb["height"], thumb["loading"]) == ("1600", "900", "lazy")
     assert thumb["alt"] == ""  # the title beside it says it
+
+
+def test_a_small_cover_is_listed_as_it_is(client: FlaskClient, content_dir: Path) -> None:
+    small = image_bytes(600, 400)
+    folder = write_bundle(content_dir, "small-one", "Text.\n", {"c.png": small}, "Small")
+    index = folder / "index.md"
+    index.write_text(index.read_text().replace("summary:", "image: c.png\nsummary:", 1))
+    thumb = soup(client.get("/")).select_one("li.card img.card-cover")
+    assert thumb is not None and thumb["src"] == "/insights/small-one/c.png"
 
 
 def test_a_broken_cover_costs_the_cover_not_the_page(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 from harness.servers import gunicorn
@@ -138,6 +138,40 @@ def _photo(size: tuple[int, int], kind: str) -> bytes:
     return out.getvalue()
 
 
+# An article whose front matter names a cover of its folder: shown above it and beside its
+# title on list pages.
+COVER_SLUG = "cover-story"
+COVER_SIZE = (1600, 900)
+COVER_ARTICLE = """---
+title: A cover above the text
+date: 2025-05-01
+tags: [Covers]
+image: cover.jpg
+image_alt: A band of light across a teal and blue gradient
+summary: An article with a cover image, shown above it and beside its title in lists.
+---
+
+The picture above is the article's own file, named by `image` in its front matter.
+"""
+
+
+def _cover(size: tuple[int, int]) -> bytes:
+    """A calm picture (a diagonal gradient in the site's blues), as a cover might be."""
+    down, across = Image.linear_gradient("L"), Image.linear_gradient("L").rotate(90)
+    ramp = ImageChops.add(down, across, scale=2).resize(size)
+    picture = Image.merge(
+        "RGB",
+        (
+            ramp.point(lambda v: v // 5),
+            ramp.point(lambda v: 90 + v // 2),
+            Image.new("L", size, 190),
+        ),
+    )
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
 def _slug(path: Path) -> str:
     return str(frontmatter.load(path).get("slug") or path.stem)
 
@@ -160,6 +194,9 @@ def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "cooling.png": _photo((1200, 500), "PNG"),
         "floor-plan.svg": SCRIPTED_SVG,
     }
+    (target / COVER_SLUG).mkdir()
+    (target / COVER_SLUG / "index.md").write_text(COVER_ARTICLE, encoding="utf-8")
+    (target / COVER_SLUG / "cover.jpg").write_bytes(_cover(COVER_SIZE))
     (target / PHOTO_SLUG).mkdir()
     for name, data in photos.items():
         (target / PHOTO_SLUG / name).write_bytes(data)
@@ -188,7 +225,7 @@ def site_pages(live_site: str) -> dict[str, str]:
         "tag": tag.group(1),
         **{
             f"article-{slug}": f"/insights/{slug}/"
-            for slug in [*SAMPLE_SLUGS, ROUGH_SLUG, CSV_CHART_SLUG, PHOTO_SLUG]
+            for slug in [*SAMPLE_SLUGS, ROUGH_SLUG, CSV_CHART_SLUG, PHOTO_SLUG, COVER_SLUG]
         },
         "search": "/search/?q=latency+budget",
         "search-nothing": "/search/?q=%22no+such+words%22",

@@ -1,6 +1,7 @@
 """Front matter ``image:``: a file of the article's folder or under ``static/``, measured, and
 every way it can be unusable named without costing the article."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -52,12 +53,14 @@ def test_a_file_of_the_folder_is_measured(tmp_path: Path, static: Path) -> None:
     assert cover is not None
     assert (cover.kind, cover.name, cover.width, cover.height) == ("bundle", "cover.jpg", 1600, 900)
     assert (cover.content_type, cover.size, cover.alt) == ("image/jpeg", len(data), "A cover")
+    assert cover.small is not None and re.fullmatch(r"_/cover-640-[0-9a-f]{20}\.webp", cover.small)
 
 
 def test_a_file_under_static_is_measured_for_a_flat_article(tmp_path: Path, static: Path) -> None:
     found = find_cover(flat(tmp_path, "/static/images/wide.png"), static)
     assert found.cover is not None and found.problems == ()
     assert (found.cover.kind, found.cover.name) == ("static", "images/wide.png")
+    assert found.cover.small is None  # static files get no variants
     assert (found.cover.width, found.cover.height, found.cover.content_type) == (
         1200,
         600,

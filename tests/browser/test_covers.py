@@ -1,0 +1,52 @@
+"""Covers in Chromium: the article's cover loads in the space its width and height reserve, at
+desktop and phone width, and list entries show it small and lazy."""
+
+import pytest
+
+from tests.browser.conftest import COVER_SIZE, COVER_SLUG, OpenPage
+
+pytestmark = pytest.mark.browser
+
+RATIO = COVER_SIZE[1] / COVER_SIZE[0]
+
+
+def box(page, selector: str) -> dict:
+    return page.eval_on_selector(
+        selector,
+        """image => {
+            const box = image.getBoundingClientRect();
+            return {width: box.width, height: box.height, natural: image.naturalWidth,
+                    complete: image.complete, ratio: getComputedStyle(image).aspectRatio,
+                    loading: image.loading, scroll: document.documentElement.scrollWidth,
+                    viewport: document.documentElement.clientWidth};
+        }""",
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_cover_shows_in_the_space_it_reserved(open_page: OpenPage, width: int) -> None:
+    opened = open_page(viewport={"width": width, "height": 800})
+    opened.goto(f"/insights/{COVER_SLUG}/")
+    found = box(opened.page, "article > img.cover")
+    assert found["complete"] and found["natural"] == COVER_SIZE[0]  # it loaded, whole
+    # Chromium turns the width and height attributes into the box's ratio before any byte of
+    # the picture arrives: that is the space kept for it.
+    assert found["ratio"] == f"auto {COVER_SIZE[0]} / {COVER_SIZE[1]}"
+    assert found["height"] == pytest.approx(found["width"] * RATIO, abs=1)
+    assert found["width"] <= width
+    assert found["scroll"] <= found["viewport"]  # no sideways scrolling
+    assert found["loading"] == "auto"
+    assert opened.watch.problems() == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_list_entries_show_the_cover_small_and_lazy(open_page: OpenPage, width: int) -> None:
+    opened = open_page(viewport={"width": width, "height": 800})
+    opened.goto("/tags/covers/")
+    found = box(opened.page, "li.card img.card-cover")
+    assert found["loading"] == "lazy"
+    assert found["ratio"] == f"auto {COVER_SIZE[0]} / {COVER_SIZE[1]}"
+    assert 100 <= found["width"] <= 200
+    assert found["height"] == pytest.approx(found["width"] * RATIO, abs=1)
+    assert found["scroll"] <= found["viewport"]
+    assert opened.watch.problems() == []
