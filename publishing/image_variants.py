@@ -20,6 +20,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +44,8 @@ SIZES = "(min-width: 792px) 756px, calc(100vw - 36px)"
 # Pillow wheels in use cannot be counted on to write it.
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _SAVE_OPTIONS = {
-    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+    # method 2: within 1 % of the default's size, in less than half its time.
+    "webp": {"format": "WEBP", "quality": 80, "method": 2},
     "jpg": {"format": "JPEG", "quality": 82, "progressive": True},
     "png": {"format": "PNG"},
     "gif": {"format": "GIF"},
@@ -135,12 +137,11 @@ def _save(image: Image.Image, target: Path, extension: str) -> None:
         raise
 
 
-def _flattened(image: Image.Image, extension: str) -> Image.Image:
-    """``image`` in a mode that resizes well and that ``extension`` can hold."""
+def _mode(image: Image.Image, extension: str) -> str:
+    """The mode to resize ``image`` in for a variant in ``extension``: RGBA only when it has
+    transparency that the format can keep."""
     transparent = "A" in image.getbands() or "transparency" in image.info
-    if extension == "jpg" or not transparent:
-        return image.convert("RGB")
-    return image.convert("RGBA")
+    return "RGBA" if transparent and extension != "jpg" else "RGB"
 
 
 class ImageVariants:
@@ -167,32 +168,41 @@ class ImageVariants:
                 return
             with opened(data) as image:
                 image.load()
-                for width, extension in missing:
-                    height = max(1, round(variants.height * width / variants.width))
-                    resized = _flattened(image, extension).resize(
-                        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
-                    )
-                    _save(resized, self.root / variants.file_name(width, extension), extension)
+                # Widest first, each made from the last one in its mode: a 1280 px copy of the
+                # 1920 px one looks the same and costs a fraction of one from a 6,000 px original.
+                last: dict[str, Image.Image] = {}
+                for width, extension in sorted(missing, reverse=True):
+                    mode = _mode(image, extension)
+                    source = last[mode] if mode in last else image.convert(mode)
+                    if source.width != width:
+                        height = max(1, round(variants.height * width / variants.width))
+                        source = source.resize((width, height), Image.Resampling.LANCZOS)
+                    last[mode] = source
+                    _save(source, self.root / variants.file_name(width, extension), extension)
 
     def prepare(self, files: Mapping[str, FileData]) -> dict[str, Variants | str]:
         """For each bundle image that gets variants, its ``Variants`` once they are all on
         disk, or why they could not be made. Images that cannot be measured are left to the
         render, which names their fault."""
-        prepared: dict[str, Variants | str] = {}
-        for name, file in files.items():
-            if file.data is None or self.root is None:
-                continue
-            try:
-                variants = plan(name, file.data)
-                if variants is not None:
-                    self.make(variants, file.data)
-                    prepared[name] = variants
-            except ImageFault:
-                continue
-            except Exception as exc:  # whatever fails costs this image its variants only
-                log.warning("image %s: no variants: %s: %s", name, type(exc).__name__, exc)
-                prepared[name] = f"{type(exc).__name__}: {exc}"
-        return prepared
+        if self.root is None:
+            return {}
+        wanted = [(name, file.data) for name, file in files.items() if file.data is not None]
+        # Pillow lets go of the GIL while it decodes, resizes and encodes: images in parallel.
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            made = pool.map(lambda item: self._prepared(*item), wanted)
+            return {name: found for (name, _), found in zip(wanted, made, strict=True) if found}
+
+    def _prepared(self, name: str, data: bytes) -> Variants | str | None:
+        try:
+            variants = plan(name, data)
+            if variants is not None:
+                self.make(variants, data)
+            return variants
+        except ImageFault:
+            return None
+        except Exception as exc:  # whatever fails costs this image its variants only
+            log.warning("image %s: no variants: %s: %s", name, type(exc).__name__, exc)
+            return f"{type(exc).__name__}: {exc}"
 
     def find(self, bundle: Bundle, name: str) -> Path | None:
         """The file of the variant ``name`` (the URL's path after ``_/``) of an image of
