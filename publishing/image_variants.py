@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from PIL import Image
 
-from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served
+from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served, suffix
 from publishing.images import ImageFault, measure, opened
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ SIZES = "(min-width: 792px) 756px, calc(100vw - 36px)"
 # The formats that get variants, and the extension of theirs. AVIF is left as it is: the
 # Pillow wheels in use cannot be counted on to write it.
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_SOURCES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}  # what may be in one of those formats
 _SAVE_OPTIONS = {
     # method 2: within 1 % of the default's size, in less than half its time.
     "webp": {"format": "WEBP", "quality": 80, "method": 2},
@@ -114,7 +115,7 @@ def plan(name: str, data: bytes) -> Variants | None:
         return None
     width, height = size
     steps = tuple(w for w in WIDTHS if w < width)
-    webp = () if extension == "webp" else steps + ((width,) if width < WIDTHS[-1] else ())
+    webp = () if extension == "webp" else steps + ((width,) if width <= WIDTHS[-1] else ())
     return Variants(name, digest(data), width, height, extension, webp, steps)
 
 
@@ -236,6 +237,8 @@ class ImageVariants:
 def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
     """The plan of one version of a bundle file (its size and mtime are in the key), so a
     request for a variant reads and hashes the source once per version and worker."""
+    if suffix(file.name) not in _SOURCES:
+        return None  # a PDF or a CSV of the same name: not read at all
     source = served(bundle, file.name)
     if source is None:
         return None

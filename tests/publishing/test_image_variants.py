@@ -32,6 +32,7 @@ def animated_gif(width: int, height: int) -> bytes:
         ("a.jpg", JPEG, (640, 1280, 1920), (640, 1280, 1920)),
         ("a.png", image_bytes(1000, 500), (640, 1000), (640,)),
         ("a.png", image_bytes(800, 400), (640, 800), (640,)),
+        ("a.png", image_bytes(1920, 400), (640, 1280, 1920), (640, 1280)),
         ("a.webp", image_bytes(1500, 500, "WEBP"), (), (640, 1280)),
         ("a.gif", image_bytes(1400, 300, "GIF"), (640, 1280, 1400), (640, 1280)),
     ],
