@@ -89,7 +89,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
             renderer,
             static,
             LiveIndex(config.site_language),
-            ShareImages(Path(app.static_folder), _share_cards(config.static_cache_dir.parent)),
+            ShareImages(
+                Path(app.static_folder),
+                _share_cards(config.static_cache_dir.parent),
+                frozenset(static.digests),
+            ),
         ),
     )
 

@@ -37,17 +37,21 @@ class ShareImage:
 
     @classmethod
     def of_cover(cls, cover: Cover) -> "ShareImage":
-        return cls(
-            cover.kind, cover.name, cover.width, cover.height, cover.content_type, cover.size, cover.alt
-        )
+        size = (cover.width, cover.height)
+        return cls(cover.kind, cover.name, *size, cover.content_type, cover.size, cover.alt)
 
 
 class ShareImages:
     """Covers found once per article version, cards drawn once per version of their text."""
 
-    def __init__(self, static_dir: Path, cards_dir: Path) -> None:
+    def __init__(
+        self, static_dir: Path, cards_dir: Path, static_names: frozenset[str] | None = None
+    ) -> None:
+        """``static_names``: the files of ``static/`` the site serves (its build, made at
+        start); a cover among the others would get a URL that answers 404."""
         self.static_dir = static_dir
         self.cards_dir = cards_dir
+        self.static_names = static_names
         try:
             self.cards: Cards | None = Cards(static_dir)
         except CardFault as exc:
@@ -58,6 +62,10 @@ class ShareImages:
 
     def _found(self, article: Article) -> Found:
         found = find_cover(article, self.static_dir)
+        cover, known = found.cover, self.static_names
+        if cover and cover.in_static and known is not None and cover.name not in known:
+            late = f"cover image {article.image}: added to static/ since the site started"
+            found = Found(None, (f"{late}; restart it to serve the file",))
         for problem in found.problems:
             log.warning("%s: %s", article.path.name, problem)
         return found

@@ -11,6 +11,7 @@ import pytest
 
 from publishing.reader import read_article
 from publishing.share_images import ShareImages
+from tests.support.bundles import image_bytes
 from tests.support.site import ROOT
 
 STATIC = ROOT / "static"
@@ -98,3 +99,18 @@ def test_only_card_names_are_read(cards_dir: Path, name: str) -> None:
 def test_a_card_name_that_is_not_on_disk_reads_nothing(cards_dir: Path) -> None:
     assert not os.listdir(cards_dir)
     assert ShareImages(STATIC, cards_dir).card_bytes("0" * 20) is None
+
+
+def test_a_static_cover_must_be_one_the_site_serves(tmp_path: Path, cards_dir: Path) -> None:
+    static = tmp_path / "static"
+    (static / "images").mkdir(parents=True)
+    (static / "images/x.png").write_bytes(image_bytes(40, 20))
+    covered = article(tmp_path, "T", "image: /static/images/x.png\n")
+    served = ShareImages(static, cards_dir, frozenset({"images/x.png"}))
+    assert served.cover(covered) is not None
+    late = ShareImages(static, cards_dir, frozenset())  # added after the build was made
+    assert late.cover(covered) is None
+    assert late.found(covered).problems == (
+        "cover image /static/images/x.png: added to static/ since the site started;"
+        " restart it to serve the file",
+    )
