@@ -39,22 +39,15 @@ from serving.response_cache import ResponseCache
 log = logging.getLogger(__name__)
 
 
-def _image_variants(folder: Path) -> ImageVariants:
-    """The variants of bundle images, kept beside the static builds and private like them (a
-    folder another user could write to stops the start); without a folder to write, large
-    images are offered as they are."""
+def _private_folder(folder: Path, what: str, without: str) -> Path | None:
+    """``folder``, beside the static builds and private like them (a folder another user could
+    write to stops the start), or None when it cannot be written: the site then goes
+    ``without`` what it would keep there, and says so once."""
     try:
-        static_assets.private_dir(folder, "image cache dir")
+        static_assets.private_dir(folder, what)
     except OSError as exc:
-        log.warning("images get no smaller variants: cannot write %s: %s", folder, exc)
-        return ImageVariants(None)
-    return ImageVariants(folder)
-
-
-def _share_cards(cache: Path) -> Path:
-    """The folder of share cards, beside the static builds and private like them."""
-    folder = cache / "cards"
-    static_assets.private_dir(folder, "share card dir")
+        log.warning("%s: cannot write %s: %s", without, folder, exc)
+        return None
     return folder
 
 
@@ -78,9 +71,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         clock=clock,
     )
     static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
-    renderer = Renderer(
-        store, config.render_timeout, _image_variants(config.static_cache_dir.parent / "images")
-    )
+    # Image variants and share cards are kept beside the static builds.
+    cache = config.static_cache_dir.parent
+    no_variants, no_cards = "images get no smaller variants", "articles get no share cards"
+    variants = ImageVariants(_private_folder(cache / "images", "image cache dir", no_variants))
+    renderer = Renderer(store, config.render_timeout, variants)
     extensions.install(
         app,
         extensions.Singletons(
@@ -91,7 +86,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
             LiveIndex(config.site_language),
             ShareImages(
                 Path(app.static_folder),
-                _share_cards(config.static_cache_dir.parent),
+                _private_folder(cache / "cards", "share card dir", no_cards),
                 frozenset(static.digests),
             ),
         ),

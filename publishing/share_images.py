@@ -45,10 +45,14 @@ class ShareImages:
     """Covers found once per article version, cards drawn once per version of their text."""
 
     def __init__(
-        self, static_dir: Path, cards_dir: Path, static_names: frozenset[str] | None = None
+        self,
+        static_dir: Path,
+        cards_dir: Path | None,
+        static_names: frozenset[str] | None = None,
     ) -> None:
-        """``static_names``: the files of ``static/`` the site serves (its build, made at
-        start); a cover among the others would get a URL that answers 404."""
+        """``cards_dir``: where cards are kept, None for no cards (no folder could be had).
+        ``static_names``: the files of ``static/`` the site serves (its build, made at start);
+        a cover among the others would get a URL that answers 404."""
         self.static_dir = static_dir
         self.cards_dir = cards_dir
         self.static_names = static_names
@@ -81,7 +85,7 @@ class ShareImages:
     def card(self, text: CardText, alt: str) -> ShareImage | None:
         """The card for ``text``, drawn now unless it is on disk; None when it cannot be (the
         fault is logged)."""
-        if self.cards is None:
+        if self.cards is None or self.cards_dir is None:
             return None
         digest = self.cards.digest(text)
         path = self.cards_dir / f"card-{digest}.png"
@@ -96,8 +100,8 @@ class ShareImages:
         assert self.cards is not None
         with self._drawing:
             data = self.cards.draw(text)
-        self.cards_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=self.cards_dir, suffix=".tmp")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as out:
                 out.write(data)
@@ -117,7 +121,7 @@ class ShareImages:
 
     def card_bytes(self, digest: str) -> bytes | None:
         """The card named ``digest`` from disk, if it is there."""
-        if not CARD_NAME.match(digest):
+        if not CARD_NAME.match(digest) or self.cards_dir is None:
             return None
         try:
             return (self.cards_dir / f"card-{digest}.png").read_bytes()

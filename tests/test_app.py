@@ -7,7 +7,7 @@ import pytest
 from flask_caching.backends import RedisCache, SimpleCache
 
 from app import create_app
-from extensions import library, renderer, settings, static_build
+from extensions import library, renderer, settings, share_images, static_build
 from serving.static_assets import UnsafeCacheDir
 from tests.support.site import ROOT
 
@@ -68,3 +68,26 @@ def test_without_a_folder_to_write_images_go_without_variants(tmp_path, caplog):
     app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(tmp_path / "static")})
     assert renderer(app).images.root is None
     assert "images get no smaller variants: cannot write" in caplog.text
+
+
+def test_share_cards_are_kept_beside_the_static_builds_in_a_private_folder(tmp_path):
+    cache = tmp_path / "cache"
+    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+    assert share_images(app).cards_dir == cache / "cards"
+    assert stat.S_IMODE((cache / "cards").stat().st_mode) == 0o700
+    (cache / "cards").chmod(0o777)
+    with pytest.raises(UnsafeCacheDir, match=r"refusing share card dir .*others can write"):
+        create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+
+
+def test_without_a_folder_to_write_articles_go_without_cards(tmp_path, caplog):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("---\ntitle: A\ndate: 2026-01-01\n---\nText.\n")
+    (tmp_path / "cards").write_text("a file where the folder of cards should be")
+    config = {"CONTENT_DIR": str(content), "STATIC_CACHE_DIR": str(tmp_path / "static")}
+    app = create_app(config)
+    assert share_images(app).cards_dir is None
+    assert "articles get no share cards: cannot write" in caplog.text
+    response = app.test_client().get("/insights/a/")
+    assert response.status_code == 200 and b"og:image" not in response.data
