@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 
 
 def _private_folder(folder: Path, what: str, without: str) -> Path | None:
-    """``folder``, beside the static builds and private like them (a folder another user could
-    write to stops the start), or None when it cannot be written: the site then goes
+    """``folder``, private like the static builds (a folder another user could write to stops
+    the start), or None when it cannot be written: the site then goes
     ``without`` what it would keep there, and says so once."""
     try:
         static_assets.private_dir(folder, what)
@@ -71,10 +71,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         clock=clock,
     )
     static = static_assets.build(Path(app.static_folder), config.static_cache_dir)
-    # Image variants and share cards are kept beside the static builds.
-    cache = config.static_cache_dir.parent
+    generated = config.image_cache_dir
     no_variants, no_cards = "images get no smaller variants", "articles get no share cards"
-    variants = ImageVariants(_private_folder(cache / "images", "image cache dir", no_variants))
+    variants = ImageVariants(
+        _private_folder(generated / "variants", "image cache dir", no_variants)
+    )
     renderer = Renderer(store, config.render_timeout, variants)
     extensions.install(
         app,
@@ -86,7 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
             LiveIndex(config.site_language),
             ShareImages(
                 Path(app.static_folder),
-                _private_folder(cache / "cards", "share card dir", no_cards),
+                _private_folder(generated / "cards", "share card dir", no_cards),
                 frozenset(static.digests),
             ),
         ),

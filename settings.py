@@ -22,13 +22,22 @@ class SettingError(ValueError):
     """A setting whose value cannot be used; the message names the variable."""
 
 
-def default_static_cache_dir() -> Path:
-    """Where the builds of static files are kept between restarts: this user's cache directory,
-    never the shared temporary one, where another user could create it first and plant files
-    that would be served as ours."""
+def _user_cache_dir() -> Path:
+    """This user's cache directory, never the shared temporary one, where another user could
+    create our folders first and plant files that would be served as ours."""
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # as the XDG spec says
-    return base / "insights" / "static"
+    return base / "insights"
+
+
+def default_static_cache_dir() -> Path:
+    """Where the builds of static files are kept between restarts."""
+    return _user_cache_dir() / "static"
+
+
+def default_image_cache_dir() -> Path:
+    """Where image variants and share cards are kept between restarts."""
+    return _user_cache_dir() / "images"
 
 
 def _site_url(value: str) -> str:
@@ -189,6 +198,14 @@ class Settings:
         "belong to the user the app runs as and be writable by no one else, or the app refuses "
         "to start (see *Static files* below).",
         shown="`$XDG_CACHE_HOME/insights/static`, else `~/.cache/insights/static`",
+    )
+    image_cache_dir: Path = setting(  # noqa: RUF009
+        default_image_cache_dir,
+        "Where the resized variants of articles' images (`variants/`) and the generated share "
+        "cards (`cards/`) are written once and reused by every worker and restart. Private like "
+        "the static builds: one others can write stops the start; one the app cannot write "
+        "means originals only and no cards, said in the log.",
+        shown="`$XDG_CACHE_HOME/insights/images`, else `~/.cache/insights/images`",
     )
 
     def cache_config(self, given: Mapping[str, Any]) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         originals = write_article(work / "content")
-        env = site_env(work / "content", INSIGHTS_STATIC_CACHE_DIR=str(work / "cache" / "static"))
+        env = site_env(work / "content", INSIGHTS_IMAGE_CACHE_DIR=str(work / "images"))
         rows = []
         with gunicorn_process(env, workers=1, ready=READY) as site:
             rows.append(("first request: variants made", *visit(site.url)))
@@ -103,7 +103,7 @@ def main() -> None:
             )
         with gunicorn_process(env, workers=1, ready=READY) as site:
             rows.append(("first request after a restart: variants on disk", *visit(site.url)))
-        made = sum(path.stat().st_size for path in (work / "cache" / "images").glob("*.*"))
+        made = sum(path.stat().st_size for path in (work / "images" / "variants").glob("*.*"))
     print(f"Five {SIZE[0]} x {SIZE[1]} JPEG photos, {originals / 2**20:.1f} MB in all; ", end="")
     print(f"variants made: {made / 2**20:.1f} MB.\n")
     print("| visit | page, ms | 5 images, ms | image bytes |")

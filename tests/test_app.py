@@ -9,7 +9,7 @@ from flask_caching.backends import RedisCache, SimpleCache
 from app import create_app
 from extensions import library, renderer, settings, share_images, static_build
 from serving.static_assets import UnsafeCacheDir
-from tests.support.site import ROOT
+from tests.support.site import INSTANT, ROOT
 
 
 def test_defaults_point_at_the_shipped_content():
@@ -53,39 +53,42 @@ def test_the_singletons_are_made_once_per_app(tmp_path):
     assert library(first).content_dir == Path(tmp_path)
 
 
-def test_image_variants_are_kept_beside_the_static_builds_in_a_private_folder(tmp_path):
-    cache = tmp_path / "cache"
-    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
-    assert renderer(app).images.root == cache / "images"
-    assert stat.S_IMODE((cache / "images").stat().st_mode) == 0o700
-    (cache / "images").chmod(0o777)
+def test_image_variants_are_kept_in_a_private_folder_of_the_image_cache(tmp_path):
+    config = {"CONTENT_DIR": str(tmp_path), "IMAGE_CACHE_DIR": str(tmp_path / "images")}
+    app = create_app(config)
+    variants = tmp_path / "images" / "variants"
+    assert renderer(app).images.root == variants
+    assert stat.S_IMODE(variants.stat().st_mode) == 0o700
+    variants.chmod(0o777)
     with pytest.raises(UnsafeCacheDir, match=r"refusing image cache dir .*others can write"):
-        create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+        create_app(config)
 
 
 def test_without_a_folder_to_write_images_go_without_variants(tmp_path, caplog):
     (tmp_path / "images").write_text("a file where the folder of variants should be")
-    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(tmp_path / "static")})
+    app = create_app({"CONTENT_DIR": str(tmp_path), "IMAGE_CACHE_DIR": str(tmp_path / "images")})
     assert renderer(app).images.root is None
     assert "images get no smaller variants: cannot write" in caplog.text
 
 
-def test_share_cards_are_kept_beside_the_static_builds_in_a_private_folder(tmp_path):
-    cache = tmp_path / "cache"
-    app = create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
-    assert share_images(app).cards_dir == cache / "cards"
-    assert stat.S_IMODE((cache / "cards").stat().st_mode) == 0o700
-    (cache / "cards").chmod(0o777)
+def test_share_cards_are_kept_in_a_private_folder_of_the_image_cache(tmp_path):
+    config = {"CONTENT_DIR": str(tmp_path), "IMAGE_CACHE_DIR": str(tmp_path / "images")}
+    app = create_app(config)
+    cards = tmp_path / "images" / "cards"
+    assert share_images(app).cards_dir == cards
+    assert stat.S_IMODE(cards.stat().st_mode) == 0o700
+    cards.chmod(0o777)
     with pytest.raises(UnsafeCacheDir, match=r"refusing share card dir .*others can write"):
-        create_app({"CONTENT_DIR": str(tmp_path), "STATIC_CACHE_DIR": str(cache / "static")})
+        create_app(config)
 
 
 def test_without_a_folder_to_write_articles_go_without_cards(tmp_path, caplog):
     content = tmp_path / "content"
     content.mkdir()
     (content / "a.md").write_text("---\ntitle: A\ndate: 2026-01-01\n---\nText.\n")
-    (tmp_path / "cards").write_text("a file where the folder of cards should be")
-    config = {"CONTENT_DIR": str(content), "STATIC_CACHE_DIR": str(tmp_path / "static")}
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "cards").write_text("a file where the folder of cards should be")
+    config = {"CONTENT_DIR": str(content), "IMAGE_CACHE_DIR": str(tmp_path / "images"), **INSTANT}
     app = create_app(config)
     assert share_images(app).cards_dir is None
     assert "articles get no share cards: cannot write" in caplog.text

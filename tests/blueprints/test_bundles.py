@@ -181,17 +181,17 @@ WIDE = image_bytes(2000, 1000, "JPEG")
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    """A static cache (built once for these tests) beside which variants go: theirs alone."""
-    return tmp_path_factory.mktemp("cache") / "static"
+def image_cache_dir(tmp_path_factory):
+    """The folder of variants and cards for these tests alone."""
+    return tmp_path_factory.mktemp("cache") / "images"
 
 
 @pytest.fixture
-def wide_app(content_dir, cache_dir):
+def wide_app(content_dir, image_cache_dir):
     """The site with an article holding a photo wider than the text column."""
     write_bundle(content_dir, "wide", '![A wide view](photo.jpg "The view")\n', {"photo.jpg": WIDE})
     config = {"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, **INSTANT}
-    return create_app({"TESTING": True, "STATIC_CACHE_DIR": str(cache_dir), **config})
+    return create_app({"TESTING": True, "IMAGE_CACHE_DIR": str(image_cache_dir), **config})
 
 
 def variant_urls(client) -> list[str]:

@@ -4,6 +4,7 @@ test_nginx.py; docker and systemd cannot run here, so their files are checked as
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,8 @@ def test_compose_runs_nginx_in_front_of_the_app_on_a_shared_socket():
     builds = image_env["INSIGHTS_STATIC_CACHE_DIR"]
     assert front["environment"]["INSIGHTS_STATIC_CACHE_DIR"] == builds
     assert f"static:{builds}" in app["volumes"] and f"static:{builds}:ro" in front["volumes"]
+    # The app's root is read-only: its image variants and cards go in that volume too.
+    assert Path(image_env["INSIGHTS_IMAGE_CACHE_DIR"]).is_relative_to(builds)
 
     # Both configs are mounted from deploy/ and rendered with every value they use.
     command = front["command"][-1].replace("$$", "$")
@@ -89,8 +92,9 @@ def test_the_systemd_units_run_the_app_hardened_behind_nginx():
         "PrivateTmp": "yes",
     }.items():
         assert app[key] == [value] and front[key] == [value], key
-    # The app may write its static builds, and only there.
+    # The app may write its static builds, image variants and cards, and only there.
     assert env["INSIGHTS_STATIC_CACHE_DIR"] in app["ReadWritePaths"][0].split()
+    assert Path(env["INSIGHTS_IMAGE_CACHE_DIR"]).is_relative_to(env["INSIGHTS_STATIC_CACHE_DIR"])
     assert env["INSIGHTS_STATIC_CACHE_DIR"] == "/var/cache/" + app["CacheDirectory"][0]
     # Its socket is in its runtime directory, the one nginx's site config is pointed at.
     assert env["INSIGHTS_BIND"] == f"unix:/run/{app['RuntimeDirectory'][0]}/gunicorn.sock"
@@ -117,3 +121,16 @@ def test_systemd_accepts_the_units(tmp_path):
         if line.strip() and "/srv/insights/.venv/bin/gunicorn is not executable" not in line
     ]
     assert problems == []
+
+
+def test_the_image_copies_every_module_and_package_the_project_installs():
+    """A package added to pyproject.toml but not copied would fail only at ``docker build``,
+    which this machine cannot run."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    wanted = {f"{name}.py" for name in project["py-modules"]} | set(project["packages"])
+    wanted |= {"templates", "static", "gunicorn.conf.py", "pyproject.toml"}
+    copied = set()
+    for sources in re.findall(r"^COPY (.+) \S+$", (DEPLOY / "Dockerfile").read_text(), re.M):
+        copied |= set(sources.split())
+    assert wanted <= copied, sorted(wanted - copied)
+    assert all((ROOT / name).exists() for name in copied), "copies a path that is gone"
