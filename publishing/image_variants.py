@@ -28,7 +28,7 @@ from hashlib import blake2b
 from pathlib import Path
 from urllib.parse import quote
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served, suffix
 from publishing.images import ImageFault, measure, opened
@@ -167,8 +167,9 @@ class ImageVariants:
             ]
             if not missing:
                 return
-            with opened(data) as image:
-                image.load()
+            with opened(data) as stored:
+                # Variants carry no EXIF: its orientation is applied to their pixels instead.
+                image = ImageOps.exif_transpose(stored)
                 # Widest first, each made from the last one in its mode: a 1280 px copy of the
                 # 1920 px one looks the same and costs a fraction of one from a 6,000 px original.
                 last: dict[str, Image.Image] = {}

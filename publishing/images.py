@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, suffix
 
@@ -31,6 +31,9 @@ _FORMATS = {
     ".webp": "WEBP",
     ".avif": "AVIF",
 }
+
+# EXIF orientations that turn the picture a quarter (5 to 8: transposed, rotated 90 or 270).
+_QUARTER_TURNS = {5, 6, 7, 8}
 
 
 class ImageFault(ValueError):
@@ -81,6 +84,12 @@ def measure(name: str, file: FileData) -> tuple[int, int] | None:
             image.verify()
         except Exception as exc:  # whatever a broken file makes Pillow raise
             raise _fault(exc) from None
+    # A phone stores a portrait photo as a landscape one plus an EXIF orientation, which
+    # browsers obey: the page must reserve the box the photo is shown in. (Read from a second
+    # opening: verify() must come first and leaves the image unusable.)
+    with opened(file.data) as image:
+        if image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+            size = size[::-1]
     if found != expected:
         raise ImageFault(f"holds a {found} image, not the {expected} its extension says")
     return size

@@ -14,7 +14,7 @@ from publishing.bundles import FileData
 from publishing.image_variants import SIZES, ImageVariants, plan
 from publishing.images import ImageFault
 from publishing.rendering import rendered_markdown
-from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb
+from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb, turned_photo
 
 JPEG = image_bytes(2000, 1000, "JPEG")
 
@@ -202,3 +202,16 @@ def test_decoding_a_bomb_for_variants_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ImageFault, match="decompression bomb"):
         ImageVariants(tmp_path).make(variants, JPEG)
     assert not [path for path in tmp_path.iterdir() if not path.name.endswith(".lock")]
+
+
+def test_a_turned_photo_is_measured_and_resized_as_it_is_shown(tmp_path):
+    data = turned_photo(2000, 1000)
+    variants = plan("a.jpg", data)
+    assert (variants.width, variants.height) == (1000, 2000)
+    store = ImageVariants(tmp_path)
+    store.make(variants, data)
+    with Image.open(store.path(variants, 640, "jpg")) as made:
+        assert made.size == (640, 1280)
+        assert "exif" not in made.info or made.getexif().get(0x0112) in (None, 1)
+        top, bottom = made.getpixel((320, 100)), made.getpixel((320, 1180))
+    assert top[0] > 200 and bottom[0] < 60, (top, bottom)  # orange above, teal below

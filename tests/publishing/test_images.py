@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from publishing.bundles import FileData
 from publishing.images import ImageFault, measure
 from publishing.rendering import rendered_markdown
-from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb
+from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb, turned_photo
 
 
 def files(**named: bytes) -> dict[str, FileData]:
@@ -72,3 +72,11 @@ def test_a_missing_bundle_image_is_a_problem_but_a_flat_articles_images_are_left
     flat = rendered_markdown("![Logo](/static/logo.png)\n\n![Here](here.png)\n")
     assert flat.problems == ()
     assert "width" not in flat.html
+
+
+def test_a_turned_photo_reserves_the_box_it_is_shown_in():
+    image = BeautifulSoup(
+        rendered_markdown("![Portrait](a.jpg)\n", files(a_jpg=turned_photo(60, 40))).html,
+        "html.parser",
+    ).img
+    assert (image["width"], image["height"]) == ("40", "60")

@@ -30,6 +30,18 @@ def image_bytes(width: int, height: int, kind: str = "PNG", colour: str = "teal"
     return out.getvalue()
 
 
+def turned_photo(width: int, height: int) -> bytes:
+    """A JPEG stored ``width`` by ``height`` with EXIF orientation 6 (turn a quarter right),
+    as a phone saves a portrait photo: shown ``height`` wide and ``width`` high."""
+    image = Image.new("RGB", (width, height), "teal")
+    image.paste("orange", (0, 0, width // 2, height))  # the left half, the top once turned
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A small PNG made by Pillow whose header then claims ``width`` by ``height`` pixels: what
     a decompression bomb looks like to a reader of its header."""
