@@ -666,20 +666,6 @@ class TestUnderGunicorn:
 MEDIA = "http://search.yahoo.com/mrss/"
 
 
-@pytest.fixture
-def covered_client(content_dir: Path) -> FlaskClient:
-    """The shipped articles (shared with their cards) and one with a JPEG cover of its folder."""
-    from tests.support.bundles import image_bytes, write_bundle
-
-    cover = image_bytes(1600, 900, "JPEG")
-    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover}, "Photo")
-    index = folder / "index.md"
-    front = "image: cover.jpg\nimage_alt: A field\ndate: 2026-12-01\nsummary:"
-    index.write_text(index.read_text().replace("date: 2026-01-01\nsummary:", front, 1))
-    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, **INSTANT})
-    return app.test_client()
-
-
 def shared_images(client: FlaskClient) -> dict[str, dict[str, tuple[str, ...]]]:
     """Per format, each item's URL -> (image URL, type, size[, width, height]) as sent."""
     rss = xml(client, "/feed.xml")
