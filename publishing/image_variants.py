@@ -14,13 +14,14 @@ workers never make the same file twice, and nobody reads half of one.
 
 import fcntl
 import logging
+import math
 import os
 import posixpath
 import re
 import tempfile
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -182,17 +183,31 @@ class ImageVariants:
                     last[mode] = source
                     _save(source, self.root / variants.file_name(width, extension), extension)
 
-    def prepare(self, files: Mapping[str, FileData]) -> dict[str, Variants | str]:
+    def prepare(
+        self, files: Mapping[str, FileData], seconds: float = math.inf
+    ) -> dict[str, Variants | str]:
         """For each bundle image that gets variants, its ``Variants`` once they are all on
         disk, or why they could not be made. Images that cannot be measured are left to the
-        render, which names their fault."""
+        render, which names their fault.
+
+        Waits at most ``seconds`` (the render budget): an article of a hundred photos must not
+        hold its first visitor for minutes. The images still being made then are offered all
+        the same; their making goes on, and a request for one of their variants waits for it
+        under the image's lock (``find``).
+        """
         if self.root is None:
             return {}
-        wanted = [(name, file.data) for name, file in files.items() if file.data is not None]
+        wanted = {name: file.data for name, file in files.items() if file.data is not None}
         # Pillow lets go of the GIL while it decodes, resizes and encodes: images in parallel.
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            made = pool.map(lambda item: self._prepared(*item), wanted)
-            return {name: found for (name, _), found in zip(wanted, made, strict=True) if found}
+        pool = ThreadPoolExecutor(os.cpu_count() or 1)
+        making = {name: pool.submit(self._prepared, name, data) for name, data in wanted.items()}
+        pool.shutdown(wait=False)
+        wait(making.values(), timeout=None if math.isinf(seconds) else seconds)
+        found = {
+            name: future.result() if future.done() else _plan_or_none(name, wanted[name])
+            for name, future in making.items()
+        }
+        return {name: result for name, result in found.items() if result}
 
     def _prepared(self, name: str, data: bytes) -> Variants | str | None:
         try:
@@ -234,6 +249,13 @@ class ImageVariants:
         return None
 
 
+def _plan_or_none(name: str, data: bytes) -> Variants | None:
+    try:
+        return plan(name, data)
+    except ImageFault:
+        return None
+
+
 @lru_cache(maxsize=1024)
 def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
     """The plan of one version of a bundle file (its size and mtime are in the key), so a
@@ -243,7 +265,4 @@ def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
     source = served(bundle, file.name)
     if source is None:
         return None
-    try:
-        return plan(file.name, source.data)
-    except ImageFault:
-        return None
+    return _plan_or_none(file.name, source.data)

@@ -75,7 +75,7 @@ def render_in_budget(
         # The child is handed the bundle's images and data as bytes (bounded by
         # ``render_inputs``): it measures images and reads chart data without touching the disk.
         files = render_inputs(article.bundle) if article.bundle is not None else None
-        variants = images.prepare(files) if images is not None and files else None
+        variants = images.prepare(files, seconds) if images is not None and files else None
         try:
             return _children.run(seconds, rendered_markdown, article.body, files, variants)
         except time_budget.NoChildren as exc:

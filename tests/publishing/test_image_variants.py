@@ -128,6 +128,26 @@ def test_two_workers_making_the_same_image_make_each_file_once(tmp_path, monkeyp
     assert sorted(saved) == sorted(variants.file_name(w, e) for w, e in variants.files())
 
 
+def test_images_still_being_made_at_the_deadline_are_offered_and_finished(tmp_path, monkeypatch):
+    released = threading.Event()
+    save = image_variants._save
+
+    def slow_save(*args):
+        assert released.wait(30), "the test never let the variants be written"
+        save(*args)
+
+    monkeypatch.setattr(image_variants, "_save", slow_save)
+    store = ImageVariants(tmp_path)
+    prepared = store.prepare({"a.jpg": FileData(len(JPEG), JPEG)}, seconds=0.05)
+    variants = plan("a.jpg", JPEG)
+    assert prepared == {"a.jpg": variants}  # offered before a single file is on disk
+    assert not any(store.path(variants, w, e).exists() for w, e in variants.files())
+    released.set()
+    # A request for a variant now waits, under the image's lock, for the maker to finish it.
+    store.make(variants, JPEG)
+    assert all(store.path(variants, w, e).exists() for w, e in variants.files())
+
+
 def test_a_variant_is_written_under_a_temporary_name_and_renamed_whole(tmp_path, monkeypatch):
     def fail_half_way(self, handle, **options):
         handle.write(b"RIFF half of a picture")
