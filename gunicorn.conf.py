@@ -29,6 +29,10 @@ from gunicorn.arbiter import Arbiter
 
 from extensions import library
 
+# Flask's debug mode turns on the author's live reload, whose event streams would each hold a
+# worker thread for as long as a page stays open: never under gunicorn, whatever the shell set.
+_debug_dropped = os.environ.pop("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")
+
 bind = [
     address.strip()
     for address in (
@@ -85,6 +89,11 @@ def when_ready(server: Arbiter) -> None:
     """Warn when facing the network. Then, before the first fork: read the articles, and keep
     what the master built out of the garbage collector's sight, so collections in the workers do
     not copy the shared pages."""
+    if _debug_dropped:
+        server.log.warning(
+            "FLASK_DEBUG ignored: debug mode (and live reload) is for the development server "
+            "(scripts/run), not gunicorn"
+        )
     if exposed := _facing_the_network(server):
         server.log.warning(
             "gunicorn faces the network directly at %s: slow clients can take every worker "

@@ -88,6 +88,18 @@ def test_a_unix_socket_serves_and_says_nothing(content_dir, tmp_path):
     assert FACING not in log.read_text()
 
 
+def test_flask_debug_is_ignored_under_gunicorn_and_said(content_dir, tmp_path):
+    """Debug mode would open the live-reload streams, each holding a worker thread."""
+    port, log = free_port(), tmp_path / "gunicorn.log"
+    env = {"PORT": str(port), "INSIGHTS_CONTENT_DIR": str(content_dir), "FLASK_DEBUG": "1"}
+    with started(env, log):
+        status, _, body = get(f"http://127.0.0.1:{port}/_live-reload/site?since=x")
+        assert status == 404
+        status, _, body = get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and b"live-reload" not in body
+    assert "FLASK_DEBUG ignored" in log.read_text()
+
+
 def test_facing_the_network_is_a_choice_the_start_log_names(content_dir, tmp_path):
     port, log = free_port(), tmp_path / "gunicorn.log"
     env = {"INSIGHTS_BIND": f"0.0.0.0:{port}", "INSIGHTS_CONTENT_DIR": str(content_dir)}
