@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, request, url_for
 
@@ -9,6 +10,7 @@ from extensions import renderer, settings, share_images, static_build
 from publishing.article import Article
 from publishing.covers import Cover
 from publishing.feeds import FORMATS
+from publishing.image_variants import SIZES, Variants
 from publishing.share_images import ShareImage
 
 
@@ -46,12 +48,29 @@ def image_path(article: Article, image: Cover | ShareImage) -> str:
     return url_for("bundles.bundle_file", slug=article.slug, name=image.name)
 
 
+def _resized(cover: Cover) -> Variants | None:
+    """The cover's variants, when it has any and the site makes variants at all."""
+    images = renderer().images
+    return None if images is None or images.root is None else cover.variants
+
+
 def small_image_path(article: Article, cover: Cover) -> str:
     """The URL path of a list entry's cover: a small variant of a large one, when variants are
     made at all, else the cover itself."""
-    if cover.small is None or renderer().images is None or renderer().images.root is None:
+    if _resized(cover) is None or cover.small is None:
         return image_path(article, cover)
     return url_for("site.article", slug=article.slug) + cover.small
+
+
+def cover_srcsets(cover: Cover) -> dict[str, str] | None:
+    """The ``srcset`` of the WebP ``<source>`` and of the ``<img>`` of a large cover at the top
+    of its article (URLs relative to the article's page), and their ``sizes``; None for a
+    cover shown as it is."""
+    variants = _resized(cover)
+    if variants is None:
+        return None
+    own = variants.srcset(variants.extension, quote(cover.name))
+    return {"webp": variants.srcset("webp"), "own": own, "sizes": SIZES}
 
 
 def share_image(article: Article) -> tuple[ShareImage, str] | None:
@@ -83,6 +102,7 @@ def register(app: Flask) -> None:
     app.add_template_global(image_path)
     app.add_template_global(share_image)
     app.add_template_global(small_image_path)
+    app.add_template_global(cover_srcsets)
     app.add_template_global(page_url)
     app.add_template_global(site_url)
     app.add_template_global(this_year)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from publishing.article import Article
 from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, served, suffix
-from publishing.image_variants import plan
+from publishing.image_variants import Variants, plan
 from publishing.images import ImageFault, measure
 
 STATIC_PREFIX = "/static/"
@@ -28,13 +28,22 @@ class Cover:
     content_type: str
     size: int  # bytes
     alt: str
-    # The smallest resized copy of a large cover of the folder, relative to the article's URL
-    # (``_/cover-640-<digest>.webp``): what list entries show.
-    small: str | None = None
+    # The resized copies of a large cover of the folder, as of its images in the text.
+    variants: Variants | None = None
 
     @property
     def kind(self) -> str:
         return "static" if self.in_static else "bundle"
+
+    @property
+    def small(self) -> str | None:
+        """The smallest resized copy, relative to the article's URL
+        (``_/cover-640-<digest>.webp``): what list entries show."""
+        if self.variants is None:
+            return None
+        files = self.variants.files()
+        width, extension = min(files, key=lambda made: (made[0], made[1] != "webp"))
+        return self.variants.url(width, extension)
 
 
 @dataclass(frozen=True)
@@ -95,16 +104,6 @@ def find_cover(article: Article, static_dir: Path) -> Found:
     assert size is not None  # every shared kind is one Pillow measures
     alt = article.image_alt or ""
     warnings = () if alt else (f"{said}: no image_alt (say what it shows)",)
-    small = None if in_static or data.data is None else _smallest_variant(name, data.data)
-    cover = Cover(in_static, name, *size, IMAGE_TYPES[suffix(name)], data.size, alt, small)
+    variants = None if in_static or data.data is None else plan(name, data.data)
+    cover = Cover(in_static, name, *size, IMAGE_TYPES[suffix(name)], data.size, alt, variants)
     return Found(cover, (), warnings)
-
-
-def _smallest_variant(name: str, data: bytes) -> str | None:
-    """The URL of the smallest variant ``image_variants`` makes of this image (WebP, the
-    lighter, when there is one), if it makes any: an image wider than the text column."""
-    variants = plan(name, data)
-    if variants is None:
-        return None
-    width, extension = min(variants.files(), key=lambda made: (made[0], made[1] != "webp"))
-    return variants.url(width, extension)

@@ -31,11 +31,22 @@ def meta(page, name: str) -> str | None:
 
 def test_an_article_with_a_cover_shows_it_and_shares_it(client: FlaskClient, covered: str) -> None:
     page = soup(client.get(f"/insights/{covered}/"))
-    cover = page.select_one("article > img.cover")
+    cover = page.select_one("article > picture > img.cover")
     assert cover is not None
     assert (cover["src"], cover["alt"]) == (f"/insights/{covered}/cover.jpg", "A teal field")
     assert (cover["width"], cover["height"], cover["decoding"]) == ("1600", "900", "async")
     assert not cover.has_attr("loading")  # the first thing seen: never lazy
+    # Wider than the text column: a phone gets a resized copy, as of an image in the text.
+    webp = page.select_one("article > picture > source[type='image/webp']")
+    assert webp["sizes"] == cover["sizes"]
+    assert cover["srcset"].endswith("cover.jpg 1600w")
+    for srcset in (webp["srcset"], cover["srcset"]):
+        for candidate in srcset.split(", "):
+            url, width = candidate.split(" ")
+            response = client.get(f"/insights/{covered}/{url}")
+            assert response.status_code == 200, url
+            with Image.open(io.BytesIO(response.data)) as image:
+                assert f"{image.width}w" == width, url
     url = f"{SITE_URL}/insights/{covered}/cover.jpg"
     assert meta(page, "og:image") == meta(page, "twitter:image") == url
     assert meta(page, "og:image:type") == "image/jpeg"
