@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # the whole run, a few minutes
     .venv/bin/python bench/run.py --tune     # first compare gunicorn worker/thread settings
     .venv/bin/python bench/run.py --scale    # only 1,000 against 10,000 articles (bench/scale.py)
+    .venv/bin/python bench/run.py --images   # only an article of large photos (bench/images.py)
 
 Every server listens on 127.0.0.1 and every wrk run is short (``--duration``, 5 s by default).
 Throughput runs go round-robin over the scenarios ``--rounds`` times and report the median, so a
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import images  # noqa: E402
 from bench.articles import generate, prose  # noqa: E402
 from bench.scale import scale  # noqa: E402
 from bench.serving import Memory, biggest_worker, memory, site_env, workers_of  # noqa: E402
@@ -341,7 +343,13 @@ def main() -> None:
     parser.add_argument(
         "--scale", action="store_true", help="only the 1,000 against 10,000 articles run"
     )
+    parser.add_argument(
+        "--images", action="store_true", help="only the article of five large photos run"
+    )
     args = parser.parse_args()
+    if args.images:
+        images.main()
+        return
     with tempfile.TemporaryDirectory(prefix="insights-bench-") as tmp:
         work = Path(tmp)
         if args.scale:
@@ -354,6 +362,8 @@ def main() -> None:
         memory = memory_with_everything_cached(work, 1_000)
         renders = render_times(work)
     report(args, results, colds, memory, renders)
+    print("\n**An article of five large photos** (bench/images.py)\n")
+    images.main()
 
 
 if __name__ == "__main__":
