@@ -1,7 +1,9 @@
-"""Command-line tools for the author: ``flask --app app check`` and ``flask --app app export``."""
+"""Command-line tools for the author: ``flask --app app check``, ``flask --app app export``
+and ``flask --app app prune``."""
 
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +16,8 @@ from blueprints.sitemaps import sitemap_files
 from extensions import library, renderer, settings, share_images, static_build
 from hooks.templating import longdate
 from publishing.checks import find_problems, problem_line
+from publishing.file_cache import prune
+from publishing.image_variants import digests
 from publishing.sitemap import places
 from publishing.static_search import static_index
 from serving.export import ExportError, export
@@ -47,6 +51,31 @@ def check() -> None:
     count = len(problems)
     click.echo(f"{len(snapshot.articles)} articles, {count} problem{'s' * (count != 1)}", err=True)
     sys.exit(1 if problems else 0)
+
+
+@bp.cli.command("prune")
+@click.option(
+    "--hours",
+    default=24.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Keep whatever was written more recently than this, needed or not.",
+)
+def prune_files(hours: float) -> None:
+    """Remove the image variants and share cards that no article needs any more (those of
+    images since changed or removed, of titles since edited), from this host's folders."""
+    snapshot = library().snapshot(force=True)
+    images, shared = renderer().images, share_images()
+    site = settings().site_title
+    variants = {d for a in snapshot.articles if a.bundle is not None for d in digests(a.bundle)}
+    cards = {shared.card_digest(a, longdate(a.date), site) for a in snapshot.articles}
+    before = time.time() - hours * 3600
+    removed = [
+        prune(images.root if images else None, variants, before),
+        prune(shared.cards_dir, {card for card in cards if card}, before),
+    ]
+    files, size = sum(r.files for r in removed), sum(r.bytes for r in removed)
+    click.echo(f"{files} files removed ({size / 2**20:.1f} MB)", err=True)
 
 
 def published_paths(app: Flask) -> list[str]:

@@ -249,6 +249,11 @@ class ImageVariants:
         return None
 
 
+def digests(bundle: Bundle) -> set[str]:
+    """The digests of the bundle's images that get variants: the names of their files."""
+    return {found.digest for file in bundle.files if (found := _planned(bundle, file))}
+
+
 def _plan_or_none(name: str, data: bytes) -> Variants | None:
     try:
         return plan(name, data)

@@ -82,6 +82,11 @@ class ShareImages:
             return None
         return self.cards.text(title=article.title, site=site, author=article.author, date=date)
 
+    def card_digest(self, article: Article, date: str, site: str) -> str | None:
+        """The digest that names the article's card (whether it is drawn or not)."""
+        text = self.card_text(article, date, site)
+        return None if text is None or self.cards is None else self.cards.digest(text)
+
     def card(self, text: CardText, alt: str) -> ShareImage | None:
         """The card for ``text``, drawn now unless it is on disk; None when it cannot be (the
         fault is logged)."""

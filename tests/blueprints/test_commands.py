@@ -1,14 +1,15 @@
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from app import create_app
-from tests.support.bundles import write_bundle
+from tests.support.bundles import image_bytes, write_bundle
 from tests.support.hostile_input import billion_laughs
 from tests.support.pages import soup
-from tests.support.site import ROOT
+from tests.support.site import INSTANT, ROOT
 
 
 def run_check(app):
@@ -171,3 +172,33 @@ def test_check_names_the_data_file_row_and_column_of_a_bad_cell(app, content_dir
     boxes = [" ".join(box.get_text(" ").split()) for box in soup(page).select(".render-error")]
     assert boxes[0].startswith("Chart not shown: chart 1: spend.csv row 4, column 'training'")
     assert boxes[1].startswith("Chart not shown: chart 2: cost.csv: no such file")
+
+
+def test_prune_removes_the_variants_and_cards_no_article_needs_any_more(content_dir, tmp_path):
+    images = tmp_path / "images"
+    config = {"CONTENT_DIR": str(content_dir), "IMAGE_CACHE_DIR": str(images), **INSTANT}
+    folder = write_bundle(content_dir, "trip", "![A view](photo.jpg)\n", {}, "Before")
+    made: list[set[str]] = []
+    for colour, title in (("teal", "Before"), ("navy", "After")):
+        (folder / "photo.jpg").write_bytes(image_bytes(1600, 800, "JPEG", colour=colour))
+        index = folder / "index.md"
+        index.write_text(index.read_text().replace("title: Before", f"title: {title}"))
+        app = create_app(config)  # a fresh process's view of the folder
+        assert app.test_client().get("/insights/trip/").status_code == 200
+        made.append({p.name for p in images.rglob("*") if p.is_file()} - set().union(*made))
+    old, new = made
+    assert any(name.startswith("card-") for name in old) and any(".webp" in n for n in old)
+    an_hour_ago = time.time() - 3600
+    for path in images.rglob("*"):
+        if path.is_file():
+            os.utime(path, (an_hour_ago, an_hour_ago))
+
+    result = create_app(config).test_cli_runner().invoke(args=["prune", "--hours", "2"])
+    assert result.exit_code == 0
+    assert "0 files removed" in result.stderr  # an hour old: younger than two hours, kept
+    result = create_app(config).test_cli_runner().invoke(args=["prune", "--hours", "0.5"])
+    assert result.exit_code == 0, result.output
+    left = {p.name for p in images.rglob("*") if p.is_file()}
+    assert left == new, "every file of the old photo and title is gone, every new one kept"
+    assert f"{len(old)} files removed" in result.stderr
+    assert create_app(config).test_client().get("/insights/trip/").status_code == 200
