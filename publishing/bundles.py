@@ -7,14 +7,14 @@ when the name is one the last scan listed: the lookup is a dictionary's, so no s
 following a symlink, so one swapped in since the scan is refused.
 """
 
-import os
 import posixpath
-import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from publishing.listed_files import read_listed
 
 INDEX = "index.md"
 # The top-level folder of every bundle's URL space that holds what the site makes itself (image
@@ -102,16 +102,10 @@ class FileData:
 def _read(file: BundleFile, limit: int) -> bytes | None:
     """The file's bytes, or None when it is no longer the regular file of at most ``limit``
     bytes the scan listed."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(file.source, flags)
-    except OSError:
+        _, data, _ = read_listed(file.source, limit)
+    except OSError:  # gone, swapped for a symlink, a FIFO or a device
         return None
-    with os.fdopen(descriptor, "rb") as handle:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
-            return None
-        data = handle.read(limit + 1)
     return data if len(data) <= limit else None
 
 

@@ -26,15 +26,9 @@ from publishing.bundles import (
     BundleFile,
     content_type,
 )
+from publishing.listed_files import kind_of, read_listed
 
 SUFFIX = ".md"
-_KINDS = {
-    stat.S_IFDIR: "a directory",
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
 
 
 @dataclass(frozen=True)
@@ -45,10 +39,6 @@ class Listed:
     source: str  # what to open: the entry itself, or the target of its symlink
     stat: os.stat_result
     bundle: tuple[BundleFile, ...] | None = None  # the folder's files, for a folder article
-
-
-class NotAFile(OSError):
-    """The entry stopped being a regular file between the listing and the read."""
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -62,10 +52,6 @@ def name_fault(name: str) -> str | None:
     if _CONTROL.search(name):
         return "the file name holds a control character (a newline or a tab, say)"
     return None
-
-
-def _kind(mode: int) -> str:
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 CONTENT_DIRECTORY = "the content directory"
@@ -106,7 +92,7 @@ def _judge(
         return Problem(directory / name, f"cannot be read: {exc.strerror or exc}")
     wanted = stat.S_ISDIR if want_directory else stat.S_ISREG
     if not wanted(found.st_mode):
-        return Problem(directory / name, f"is {_kind(found.st_mode)}, not a file")
+        return Problem(directory / name, f"is {kind_of(found.st_mode)}, not a file")
     return source, found
 
 
@@ -209,19 +195,6 @@ def list_articles(directory: Path) -> tuple[list[Listed], list[Problem]]:
 
 
 def read_bytes(listed: Listed, limit: int) -> tuple[os.stat_result, bytes, os.stat_result]:
-    """(stat before, at most ``limit`` + 1 bytes, stat after) of a listed file.
-
-    Opened non-blocking and without following a symlink, so an entry swapped for a FIFO or a
-    link since the listing fails at once instead of stalling the scan or leaving the directory.
-    """
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(listed.source, flags)
-    with os.fdopen(descriptor, "rb") as handle:
-        before = os.fstat(descriptor)
-        if not stat.S_ISREG(before.st_mode):
-            raise NotAFile(f"is {_kind(before.st_mode)}, not a file")
-        # What the file holds and one byte more, which shows it grew: asking for the whole
-        # limit would allocate that much for every file.
-        data = handle.read(min(limit, before.st_size) + 1)
-        after = os.fstat(descriptor)
-    return before, data, after
+    """(stat before, at most ``limit`` + 1 bytes, stat after) of a listed file, or ``OSError``
+    (``NotAFile`` for one swapped for a FIFO or a device since the listing)."""
+    return read_listed(listed.source, limit)

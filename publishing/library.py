@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 from publishing.article import Article, Problem
 from publishing.bounded_yaml import clip
 from publishing.bundles import Bundle
-from publishing.content_files import Listed, NotAFile, list_articles, read_bytes
+from publishing.content_files import Listed, list_articles, read_bytes
+from publishing.listed_files import NotAFile
 from publishing.reader import ArticleError, read_article
 from publishing.series import Series, all_series
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publishing.content_files import NotAFile, list_articles, name_fault, read_bytes
+from publishing.content_files import list_articles, name_fault, read_bytes
 from tests.support.bundles import image_bytes, write_bundle
 
 GOOD = b"---\ntitle: Good\ndate: 2026-01-01\n---\nText.\n"
@@ -101,30 +101,6 @@ def test_names_that_are_not_utf8_or_hold_control_characters_are_named(folder, na
 def test_ordinary_names_in_any_script_are_fine():
     assert name_fault("новости-2026.md") is None
     assert name_fault("数据 分析.md") is None
-
-
-def test_an_entry_swapped_for_a_fifo_after_the_listing_fails_at_once(folder):
-    files, _ = list_articles(folder)
-    (folder / "good.md").unlink()
-    os.mkfifo(folder / "good.md")
-    with pytest.raises(NotAFile, match="is a named pipe"):
-        read_bytes(files[0], 1000)
-
-
-def test_an_entry_swapped_for_a_symlink_after_the_listing_is_not_followed(folder, tmp_path):
-    files, _ = list_articles(folder)
-    secret = tmp_path / "secret.md"
-    secret.write_bytes(b"secret")
-    (folder / "good.md").unlink()
-    (folder / "good.md").symlink_to(secret)
-    with pytest.raises(OSError, match="symbolic links"):
-        read_bytes(files[0], 1000)
-
-
-def test_read_bytes_stops_one_byte_past_the_limit(folder):
-    files, _ = list_articles(folder)
-    before, data, after = read_bytes(files[0], 10)
-    assert data == GOOD[:11] and before.st_size == after.st_size == len(GOOD)
 
 
 def test_a_top_level_underscore_folder_of_a_bundle_is_refused_as_reserved(tmp_path):
