@@ -32,10 +32,15 @@ def read_listed(source: str, limit: int) -> tuple[os.stat_result, bytes, os.stat
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(source, flags)
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         before = os.fstat(descriptor)
         if not stat.S_ISREG(before.st_mode):
             raise NotAFile(f"is {kind_of(before.st_mode)}, not a file")
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         # What the file holds and one byte more, which shows it grew: asking for the whole
         # limit would allocate that much for every file.
         data = handle.read(min(limit, before.st_size) + 1)
