@@ -9,7 +9,6 @@ query strings (list pages are ``/insights/page/N/``), so the files are byte for 
 server sends.
 """
 
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,12 +18,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import html as lxml_html
 from werkzeug.test import Client
 
+from publishing.html_tree import TooDeep, srcset_candidates
 from serving.response_cache import WSGIApp
 
 MISSING = "/404.html"  # a URL no route answers: the app's 404 page is written there
-# The URL of each srcset candidate: a run of non-space characters, which may hold commas; a comma
-# that ends it ends the candidate, otherwise descriptors follow up to the next comma.
-_SRCSET_URL = re.compile(r"[\s,]*(\S+)(?:(?<=,)|[^,]*)")
 # Meta tags whose content is a URL that crawlers fetch (the share image), which ``iterlinks``
 # does not see.
 _URL_METAS = ("og:image", "twitter:image")
@@ -40,10 +37,6 @@ class Report:
     problems: list[str] = field(default_factory=list)  # one line each: the URL and what failed
 
 
-class TooDeep(ValueError):
-    """A page nests deeper than the parser reads; the links past that point were not seen."""
-
-
 def _written_links(html: str) -> Iterator[str]:
     if not html.strip():
         return
@@ -55,9 +48,8 @@ def _written_links(html: str) -> Iterator[str]:
     for _, _, link, _ in document.iterlinks():
         yield link
     for element in document.iterfind(".//*[@srcset]"):
-        for match in _SRCSET_URL.finditer(element.get("srcset")):
-            if url := match.group(1).rstrip(","):
-                yield url
+        for url, _ in srcset_candidates(element.get("srcset")):
+            yield url
     for meta in document.iterfind(".//meta[@content]"):
         if (meta.get("property") or meta.get("name")) in _URL_METAS:
             yield meta.get("content")

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from app import create_app
 from harness.http import get
 from harness.servers import file_server
-from publishing.html_tree import srcset_candidates
-from serving.export import TooDeep, file_for, links
+from publishing.html_tree import TooDeep, srcset_candidates
+from serving.export import file_for, links
 from tests.support.bundles import image_bytes, write_bundle
 from tests.support.pages import text
 from tests.support.site import ROOT, SITE_URL
