@@ -12,7 +12,9 @@ bp = Blueprint("share_cards", __name__)
 YEAR = 31_536_000
 
 
-@bp.get("/insights/<slug>/_/card-<digest>.png")
+# Exactly a digest's 20 characters: a variant of an image named card-front.png, whose name is
+# longer, is left to the route of the bundle's files.
+@bp.get("/insights/<slug>/_/card-<string(length=20):digest>.png")
 def card(slug: str, digest: str) -> Response:
     found = library().snapshot().get(slug, library().now(), settings().show_drafts)
     shared = share_image(found) if found is not None else None

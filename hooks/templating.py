@@ -49,9 +49,12 @@ def image_path(article: Article, image: Cover | ShareImage) -> str:
 
 
 def _resized(cover: Cover) -> Variants | None:
-    """The cover's variants, when it has any and the site makes variants at all."""
+    """The cover's variants, when it has any and they are made: never URLs that cannot be
+    answered (an image whose variants failed, a site that makes none)."""
     images = renderer().images
-    return None if images is None or images.root is None else cover.variants
+    if images is None or cover.variants is None or not images.ready(cover.variants):
+        return None
+    return cover.variants
 
 
 def small_image_path(article: Article, cover: Cover) -> str:

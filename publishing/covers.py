@@ -11,7 +11,7 @@ from pathlib import Path
 
 from publishing.article import Article
 from publishing.bundles import IMAGE_TYPES, MAX_IMAGE_BYTES, FileData, bundle_name, served, suffix
-from publishing.image_variants import Variants, plan
+from publishing.image_variants import Variants, plan_or_none
 from publishing.images import ImageFault, measure
 
 STATIC_PREFIX = "/static/"
@@ -104,6 +104,6 @@ def find_cover(article: Article, static_dir: Path) -> Found:
     assert size is not None  # every shared kind is one Pillow measures
     alt = article.image_alt or ""
     warnings = () if alt else (f"{said}: no image_alt (say what it shows)",)
-    variants = None if in_static or data.data is None else plan(name, data.data)
+    variants = None if in_static or data.data is None else plan_or_none(name, data.data)
     cover = Cover(in_static, name, *size, IMAGE_TYPES[suffix(name)], data.size, alt, variants)
     return Found(cover, (), warnings)

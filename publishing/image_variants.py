@@ -99,8 +99,14 @@ class Variants:
         return picture
 
 
+# Part of every variant's name: bump it when variants are made differently (the EXIF turn,
+# the save options), or files made by the older code would be served as immutable for a year.
+MAKING_VERSION = b"2"
+_MAX_FAILED = 10_000  # remembered failures, a bound on a process's memory
+
+
 def digest(data: bytes) -> str:
-    return blake2b(data, digest_size=10).hexdigest()
+    return blake2b(MAKING_VERSION + data, digest_size=10).hexdigest()
 
 
 def plan(name: str, data: bytes) -> Variants | None:
@@ -110,8 +116,11 @@ def plan(name: str, data: bytes) -> Variants | None:
     if size is None or size[0] <= COLUMN_PX:
         return None
     with opened(data) as image:
-        extension = _EXTENSIONS.get(image.format or "")
-        animated = getattr(image, "is_animated", False)
+        try:
+            extension = _EXTENSIONS.get(image.format or "")
+            animated = getattr(image, "is_animated", False)  # reads the frames: may fail
+        except Exception as exc:  # a frame past the first that Pillow cannot read
+            raise ImageFault(f"a corrupt image ({type(exc).__name__}: {exc})") from None
     if extension is None or animated:
         return None
     width, height = size
@@ -152,6 +161,7 @@ class ImageVariants:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self._failed: set[str] = set()  # digests of images whose variants could not be made
 
     def path(self, variants: Variants, width: int, extension: str) -> Path | None:
         return None if self.root is None else self.root / variants.file_name(width, extension)
@@ -204,7 +214,7 @@ class ImageVariants:
         pool.shutdown(wait=False)
         wait(making.values(), timeout=None if math.isinf(seconds) else seconds)
         found = {
-            name: future.result() if future.done() else _plan_or_none(name, wanted[name])
+            name: future.result() if future.done() else plan_or_none(name, wanted[name])
             for name, future in making.items()
         }
         return {name: result for name, result in found.items() if result}
@@ -220,6 +230,31 @@ class ImageVariants:
         except Exception as exc:  # whatever fails costs this image its variants only
             log.warning("image %s: no variants: %s: %s", name, type(exc).__name__, exc)
             return f"{type(exc).__name__}: {exc}"
+
+    def ready(self, variants: Variants) -> bool:
+        """Whether every variant of ``variants`` is on disk (made, and not swept since)."""
+        return all(
+            path.exists() for w, e in variants.files() if (path := self.path(variants, w, e))
+        )
+
+    def _remade(self, bundle: Bundle, file: BundleFile, variants: Variants) -> bool:
+        """Makes the variants of ``file`` again for a request: its rendering was made by another
+        host (a shared Redis), or the cache folder was swept. False when they cannot be made;
+        each image that fails is tried once per process, so its URLs cannot be used to make a
+        worker decode it over and over."""
+        if variants.digest in self._failed:
+            return False
+        source = served(bundle, file.name)
+        if source is None or digest(source.data) != variants.digest:
+            return False
+        try:
+            self.make(variants, source.data)
+        except Exception as exc:  # a truncated photo, a full disk: a 404, never a 500
+            log.warning("image %s: no variants: %s: %s", file.name, type(exc).__name__, exc)
+            if len(self._failed) < _MAX_FAILED:
+                self._failed.add(variants.digest)
+            return False
+        return True
 
     def find(self, bundle: Bundle, name: str) -> Path | None:
         """The file of the variant ``name`` (the URL's path after ``_/``) of an image of
@@ -239,12 +274,8 @@ class ImageVariants:
             ):
                 continue
             path = self.root / variants.file_name(width, extension)
-            if not path.exists():
-                # A rendering made by another host (a shared Redis), or a swept cache folder.
-                source = served(bundle, file.name)
-                if source is None or digest(source.data) != variants.digest:
-                    return None
-                self.make(variants, source.data)
+            if not path.exists() and not self._remade(bundle, file, variants):
+                return None
             return path
         return None
 
@@ -254,7 +285,8 @@ def digests(bundle: Bundle) -> set[str]:
     return {found.digest for file in bundle.files if (found := _planned(bundle, file))}
 
 
-def _plan_or_none(name: str, data: bytes) -> Variants | None:
+def plan_or_none(name: str, data: bytes) -> Variants | None:
+    """``plan``, with None for an image it cannot read (the render names its fault)."""
     try:
         return plan(name, data)
     except ImageFault:
@@ -270,4 +302,4 @@ def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
     source = served(bundle, file.name)
     if source is None:
         return None
-    return _plan_or_none(file.name, source.data)
+    return plan_or_none(file.name, source.data)

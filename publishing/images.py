@@ -52,19 +52,27 @@ def _fault(exc: Exception) -> ImageFault:
     return ImageFault(f"a corrupt image ({type(exc).__name__}: {exc})")
 
 
+# Between its pixel limit and twice that, Pillow only warns; ``opened`` refuses all of them
+# itself, so the warning would say nothing more. Set once here: ``catch_warnings`` is not
+# thread-safe, and images are measured and resized in threads.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
 @contextmanager
 def opened(data: bytes) -> Iterator[Image.Image]:
     """The image ``data`` holds, open, or ``ImageFault`` when Pillow refuses it (a corrupt
-    file, a decompression bomb). Inside the block, decoding past Pillow's pixel limit fails."""
-    with warnings.catch_warnings():
-        # Past Pillow's pixel limit it only warns, up to twice the limit: refuse both.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except Exception as exc:  # whatever a broken file makes Pillow raise
-            raise _fault(exc) from None
-        with image:
-            yield image
+    file, a decompression bomb: more pixels than Pillow's limit, whatever the file's size)."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Exception as exc:  # whatever a broken file makes Pillow raise
+        raise _fault(exc) from None
+    with image:
+        if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+            raise ImageFault(
+                f"refused as a decompression bomb: more pixels than Pillow's limit of "
+                f"{Image.MAX_IMAGE_PIXELS:,} ({image.width} by {image.height})"
+            )
+        yield image
 
 
 def measure(name: str, file: FileData) -> tuple[int, int] | None:

@@ -11,8 +11,9 @@ from PIL import Image
 
 from app import create_app
 from extensions import renderer
+from publishing import image_variants
 from publishing.html_tree import srcset_candidates
-from tests.support.bundles import SCRIPTED_SVG, image_bytes, write_bundle
+from tests.support.bundles import SCRIPTED_SVG, broken_animation, image_bytes, write_bundle
 from tests.support.pages import soup
 from tests.support.site import INSTANT, SITE_URL
 
@@ -288,3 +289,65 @@ def test_feeds_carry_the_variants_by_absolute_urls_that_answer(wide_app, feed):
     body = client.get(feed).get_data(as_text=True)
     for url in variant_urls(client):
         assert f"{SITE_URL}{url}" in body
+
+
+def truncated_photo() -> bytes:
+    """A 1600 px JPEG cut to a third: its header measures, its pixels cannot be decoded."""
+    out = io.BytesIO()
+    Image.effect_noise((1600, 900), 64).convert("RGB").save(out, "JPEG", quality=90)
+    return out.getvalue()[: len(out.getvalue()) // 3]
+
+
+def covered(content_dir, image: str, data: bytes, body: str = "Text.\n") -> None:
+    folder = write_bundle(content_dir, "trip", body, {image: data}, "Trip")
+    index = folder / "index.md"
+    index.write_text(index.read_text().replace("title: Trip\n", f"title: Trip\nimage: {image}\n"))
+
+
+def test_an_animation_broken_past_its_first_frame_costs_no_page(content_dir, image_cache_dir):
+    covered(content_dir, "cover.gif", broken_animation(), "![Moving](cover.gif)\n")
+    config = {"CONTENT_DIR": str(content_dir), "IMAGE_CACHE_DIR": str(image_cache_dir)}
+    app = create_app({"TESTING": True, "SITE_URL": SITE_URL, **config, **INSTANT})
+    client = app.test_client()
+    for url in ("/insights/trip/", "/", "/feed.xml", "/atom.xml", "/feed.json"):
+        assert client.get(url).status_code == 200, url
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_variant_that_cannot_be_made_is_a_404_tried_once_and_never_offered(
+    content_dir, image_cache_dir, monkeypatch
+):
+    covered(content_dir, "cover.jpg", truncated_photo())
+    config = {"CONTENT_DIR": str(content_dir), "IMAGE_CACHE_DIR": str(image_cache_dir)}
+    app = create_app({"TESTING": True, **config, **INSTANT})
+    client = app.test_client()
+    article, home = soup(client.get("/insights/trip/")), soup(client.get("/"))
+    # Its variants failed at render time: the cover is offered as it is, on the page and in lists.
+    assert article.select_one("picture") is None
+    assert article.select_one("img.cover")["src"] == "/insights/trip/cover.jpg"
+    assert home.select_one("img.card-cover")["src"] == "/insights/trip/cover.jpg"
+    # A variant URL made up from the plan (or kept from a page cached elsewhere): a 404, and
+    # the image is decoded once for it, not on every request.
+    photo = (content_dir / "trip" / "cover.jpg").read_bytes()
+    variants = image_variants.plan_or_none("cover.jpg", photo)
+    url = f"/insights/trip/{variants.url(640, 'webp')}"
+    tries = []
+    make = image_variants.ImageVariants.make
+    monkeypatch.setattr(
+        image_variants.ImageVariants, "make", lambda *a: (tries.append(1), make(*a))
+    )
+    assert [client.get(url).status_code for _ in range(3)] == [404] * 3
+    assert len(tries) == 1
+
+
+def test_a_png_named_like_a_card_keeps_its_variants(content_dir, image_cache_dir):
+    body = "![Front](card-front.png)\n"
+    write_bundle(content_dir, "cards", body, {"card-front.png": image_bytes(1600, 800)})
+    config = {"CONTENT_DIR": str(content_dir), "IMAGE_CACHE_DIR": str(image_cache_dir)}
+    client = create_app({"TESTING": True, **config, **INSTANT}).test_client()
+    image = soup(client.get("/insights/cards/")).select_one(".prose img")
+    urls = [url for url, _ in srcset_candidates(image["srcset"])]
+    assert any(url.endswith(".png") and "/_/" not in url for url in urls)  # the original
+    for url in urls:
+        assert client.get(urljoin("/insights/cards/", url)).status_code == 200, url

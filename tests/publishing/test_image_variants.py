@@ -1,7 +1,6 @@
 """Large bundle images get smaller variants: which widths and formats, their names, made once
 on disk and atomically, and offered in a <picture> without ever costing the page."""
 
-import io
 import threading
 from hashlib import blake2b
 
@@ -14,16 +13,16 @@ from publishing.bundles import FileData
 from publishing.image_variants import SIZES, ImageVariants, plan
 from publishing.images import ImageFault
 from publishing.rendering import rendered_markdown
-from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb, turned_photo
+from tests.support.bundles import (
+    SCRIPTED_SVG,
+    animated_gif,
+    broken_animation,
+    image_bytes,
+    png_bomb,
+    turned_photo,
+)
 
 JPEG = image_bytes(2000, 1000, "JPEG")
-
-
-def animated_gif(width: int, height: int) -> bytes:
-    frames = [Image.new("RGB", (width, height), colour) for colour in ("teal", "navy")]
-    out = io.BytesIO()
-    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
-    return out.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -42,7 +41,9 @@ def test_variants_are_the_steps_narrower_than_the_image_in_webp_and_its_own_form
 ):
     variants = plan(name, data)
     assert (variants.webp, variants.fallback) == (webp, fallback)
-    assert variants.digest == blake2b(data, digest_size=10).hexdigest()
+    assert (
+        variants.digest == blake2b(image_variants.MAKING_VERSION + data, digest_size=10).hexdigest()
+    )
 
 
 @pytest.mark.parametrize(
@@ -235,3 +236,8 @@ def test_a_turned_photo_is_measured_and_resized_as_it_is_shown(tmp_path):
         assert "exif" not in made.info or made.getexif().get(0x0112) in (None, 1)
         top, bottom = made.getpixel((320, 100)), made.getpixel((320, 1180))
     assert top[0] > 200 and bottom[0] < 60, (top, bottom)  # orange above, teal below
+
+
+def test_an_animation_whose_later_frames_are_broken_is_a_fault_not_a_crash():
+    with pytest.raises(ImageFault, match="a corrupt image"):
+        plan("a.gif", broken_animation())

@@ -42,6 +42,22 @@ def turned_photo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+def animated_gif(width: int, height: int) -> bytes:
+    frames = [Image.new("RGB", (width, height), colour) for colour in ("teal", "navy")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+def broken_animation() -> bytes:
+    """A three-frame GIF cut short in its second frame: its first frame reads and measures,
+    but counting its frames fails inside Pillow."""
+    frames = [Image.new("P", (900, 300), colour) for colour in (1, 2, 3)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    return out.getvalue()[:939]
+
+
 def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A small PNG made by Pillow whose header then claims ``width`` by ``height`` pixels: what
     a decompression bomb looks like to a reader of its header."""
