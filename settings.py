@@ -339,6 +339,9 @@ def other_keys(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
     and Flask-Caching's (``CACHE_REDIS_URL``, ``CACHE_OPTIONS``), which go to ``app.config``."""
     given = Config(PROJECT_DIR)
     given.from_prefixed_env(prefix=PREFIX.rstrip("_"))
+    # Debug mode belongs to the development server (``flask run --debug``, through
+    # FLASK_DEBUG): INSIGHTS_DEBUG would turn on live reload under gunicorn.
+    given.pop("DEBUG", None)
     given.update(test_config or {})
     return {key: value for key, value in given.items() if key not in FIELDS}
 

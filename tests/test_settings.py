@@ -62,6 +62,15 @@ def test_other_keys_are_kept_for_flask_and_flask_caching(monkeypatch):
     assert not set(keys) & set(FIELDS)
 
 
+def test_debug_mode_cannot_come_from_an_insights_variable(monkeypatch, tmp_path):
+    """Only the development server's FLASK_DEBUG turns it on: under gunicorn it would open
+    the live-reload streams and list the files kept off the site on the 404 page."""
+    monkeypatch.setenv("INSIGHTS_DEBUG", "true")
+    assert "DEBUG" not in other_keys()
+    app = create_app({"CONTENT_DIR": str(tmp_path)})
+    assert not app.debug and "live_reload" not in app.blueprints
+
+
 def test_flask_caching_gets_the_cache_settings_and_redis_short_timeouts():
     config = load({"CACHE_TYPE": "RedisCache", "CACHE_REDIS_TIMEOUT": 0.5}, {})
     given = {"CACHE_REDIS_URL": "redis://cache/0", "CACHE_OPTIONS": {"socket_timeout": 2}}
