@@ -32,6 +32,7 @@ from publishing.charts import (
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _COLUMN_KEYS = ("x", "y")
+MAX_NUMBER_CHARS = 100  # no figure a chart can show is written longer
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
 # Charts whose values sit at numbered points ({x, y}) rather than at labels.
 _POINT_CHARTS = ("scatter",)
@@ -63,6 +64,8 @@ class _Table:
             raise self._fault(where, column, "empty; every row needs its label")
         if isinstance(label, bool | list | dict):
             raise self._fault(where, column, f"{_kind(label)}; a label is a text or a number")
+        if isinstance(label, float) and not math.isfinite(label):  # 1e400 in JSON
+            raise self._fault(where, column, "a number too large for a label")
         return label
 
     def number(self, where: str, row: Mapping[str, Any], column: str) -> int | float | None:
@@ -74,6 +77,8 @@ class _Table:
         number: int | float | None = None
         if self.text:
             shown = value.strip()
+            if len(shown) > MAX_NUMBER_CHARS:  # int() refuses past 4,300 digits: say why first
+                raise self._fault(where, column, f"{short(value)} is too long for a number")
             if _NUMBER.fullmatch(shown):
                 number = float(shown) if any(c in shown for c in ".eE") else int(shown)
                 exact = isinstance(number, float) and number.is_integer() and "." not in shown
@@ -113,7 +118,7 @@ def parse_chart_with_files(
     table = _read_table(name, file)
     x, ys = _columns(config, name, table.columns)
     drawn = {key: value for key, value in config.items() if key not in (*_COLUMN_KEYS, "title")}
-    drawn["data"] = _chart_data(config["type"], table, x, ys)
+    drawn["data"] = _chart_data(config.get("type"), table, x, ys)  # no type: check_chart says
     if "title" in config:
         drawn["options"] = _titled(config.get("options", {}), config["title"])
     return check_chart(drawn), DataFile(name, x)
@@ -212,6 +217,8 @@ def _read_json(name: str, text: str) -> _Table:
             raise ChartError(f"{name} record {number} is {_kind(record)}, not an object")
         columns.update(dict.fromkeys(record))
         rows.append((f"record {number}", record))
+    if rows and not columns:
+        raise ChartError(f"{name}: its records have no fields; a chart needs columns")
     return _Table(name, list(columns), rows, text=False)
 
 

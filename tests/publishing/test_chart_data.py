@@ -165,6 +165,8 @@ def test_json_records_missing_keys_and_nulls_are_gaps():
         ),
         ('[{"m": null, "v": 1}]', "s.json record 1, column 'm': empty; every row needs its label"),
         ("[]", "s.json has no rows of data"),
+        ("[{}]", "s.json: its records have no fields; a chart needs columns"),
+        ('[{"m": 1e400, "v": 1}]', "s.json record 1, column 'm': a number too large for a label"),
     ],
 )
 def test_json_that_is_not_a_list_of_records_of_numbers_is_named(text, message):
@@ -285,3 +287,14 @@ def test_the_chart_links_its_file_and_heads_the_table_with_the_x_column():
         "type: bar\ndata: s.json\n", files(s_json=b'[{"m": "a", "v": 1}]')
     )
     assert "Download the data (JSON)" in chart_html(json_config, 1, json_file)
+
+
+def test_a_cell_of_thousands_of_digits_is_named_not_a_crash():
+    message = refused("type: bar\ndata: s.csv\n", s_csv=f"k,v\na,{'9' * 5000}\n".encode())
+    assert message.startswith("s.csv row 2, column 'v': '999")
+    assert message.endswith("is too long for a number")
+
+
+def test_a_data_file_chart_without_a_type_is_told_the_types():
+    message = refused("data: spend.csv\n", spend_csv=SPEND)
+    assert message.startswith("'type' must be one of bar, ")
