@@ -40,6 +40,10 @@ MAX_SERVED_BYTES = 64 * 1024 * 1024  # a larger file is named by ``check`` and n
 MAX_IMAGE_BYTES = 16 * 1024 * 1024  # larger images are shown as they are, unmeasured
 MAX_DATA_BYTES = 1024 * 1024  # a chart holds 5,000 values: far less than this
 MAX_RENDER_BYTES = 64 * 1024 * 1024  # what one render may be handed of its bundle, in all
+OVER_BUDGET = (
+    f"not read: the article's folder holds more than the {MAX_RENDER_BYTES // 2**20} MB of "
+    "images and data one render is handed; move some into another article's folder"
+)
 
 
 def content_type(name: str) -> str | None:
@@ -93,10 +97,11 @@ def bundle_name(url: str) -> str | None:
 
 @dataclass(frozen=True)
 class FileData:
-    """A bundle file as a render receives it: its bytes, or None when it is too large to send."""
+    """A bundle file as a render receives it: its bytes, or None and why it was not sent."""
 
     size: int
     data: bytes | None
+    withheld: str = "it could not be read"  # why ``data`` is None, for whoever needed it
 
 
 def _read(file: BundleFile, limit: int) -> bytes | None:
@@ -119,7 +124,10 @@ def render_inputs(bundle: Bundle) -> dict[str, FileData]:
         limit = MAX_DATA_BYTES if kind in DATA_TYPES else MAX_IMAGE_BYTES
         if kind not in DATA_TYPES and kind not in IMAGE_TYPES:
             continue
-        data = _read(file, min(limit, budget)) if file.size <= min(limit, budget) else None
+        if file.size > budget:
+            inputs[file.name] = FileData(file.size, None, OVER_BUDGET)
+            continue
+        data = _read(file, limit) if file.size <= limit else None
         budget -= len(data or b"")
         inputs[file.name] = FileData(file.size, data)
     return inputs

@@ -148,7 +148,7 @@ def _read_table(name: str, file: FileData) -> _Table:
             f"{MAX_DATA_BYTES:,} (a chart holds {MAX_POINTS:,} values)"
         )
     if file.data is None:
-        raise ChartError(f"{name} could not be read")
+        raise ChartError(f"{name}: {file.withheld}")
     try:
         text = file.data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

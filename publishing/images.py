@@ -81,11 +81,13 @@ def measure(name: str, file: FileData) -> tuple[int, int] | None:
     expected = _FORMATS.get(suffix(name))
     if expected is None:
         return None
-    if file.data is None or file.size > MAX_IMAGE_BYTES:
+    if file.size > MAX_IMAGE_BYTES:
         raise ImageFault(
             f"{file.size / 2**20:.1f} MB, more than the {MAX_IMAGE_BYTES // 2**20} MB an image"
             " may be to be measured; make it smaller"
         )
+    if file.data is None:
+        raise ImageFault(file.withheld)
     with opened(file.data) as image:
         found, size = image.format, image.size
         try:

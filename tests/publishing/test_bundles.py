@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from publishing.bundles import Bundle, bundle_name, render_inputs, served
+from publishing.bundles import OVER_BUDGET, Bundle, bundle_name, render_inputs, served
 from publishing.content_files import list_articles
+from publishing.images import ImageFault, measure
 from publishing.library import Library
 from tests.support.bundles import image_bytes, write_bundle
 
@@ -173,3 +174,17 @@ def test_a_render_is_handed_images_and_data_within_their_limits(tmp_path, monkey
     assert set(inputs) == {"a.png", "b.csv"}
     assert inputs["a.png"].data == PNG
     assert inputs["b.csv"].data is None and inputs["b.csv"].size == 4
+
+
+def test_images_past_what_one_render_is_handed_are_named_for_that(tmp_path, monkeypatch):
+    images = {
+        name: image_bytes(40, 30, colour=c) for name, c in (("a.png", "red"), ("b.png", "blue"))
+    }
+    write_bundle(tmp_path, "trip", "![A](a.png)\n\n![B](b.png)\n", images)
+    monkeypatch.setattr("publishing.bundles.MAX_RENDER_BYTES", len(images["a.png"]) + 10)
+    inputs = render_inputs(the_bundle(tmp_path))
+    assert inputs["a.png"].data == images["a.png"]
+    assert inputs["b.png"].data is None and inputs["b.png"].withheld == OVER_BUDGET
+    with pytest.raises(ImageFault) as fault:
+        measure("b.png", inputs["b.png"])
+    assert str(fault.value).startswith("not read: the article's folder holds more than the ")
