@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import tempfile
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -32,7 +33,7 @@ from urllib.parse import quote
 from PIL import Image, ImageOps
 
 from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served, suffix
-from publishing.images import ImageFault, measure, opened
+from publishing.images import MAX_RESIZED_PIXELS, ImageFault, measure, opened
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class Variants:
 # Part of every variant's name: bump it when variants are made differently (the EXIF turn,
 # the save options), or files made by the older code would be served as immutable for a year.
 MAKING_VERSION = b"2"
+_DECODING = threading.BoundedSemaphore(2)  # images decoded at once by one process
 _MAX_FAILED = 10_000  # remembered failures, a bound on a process's memory
 
 
@@ -113,7 +115,7 @@ def plan(name: str, data: bytes) -> Variants | None:
     """The variants the bundle image ``name`` gets, None when it gets none (a kind without
     variants, an animation, an image no wider than the text column), or ``ImageFault``."""
     size = measure(name, FileData(len(data), data))
-    if size is None or size[0] <= COLUMN_PX:
+    if size is None or size[0] <= COLUMN_PX or size[0] * size[1] > MAX_RESIZED_PIXELS:
         return None
     with opened(data) as image:
         try:
@@ -178,15 +180,21 @@ class ImageVariants:
             ]
             if not missing:
                 return
-            with opened(data) as stored:
-                # Variants carry no EXIF: its orientation is applied to their pixels instead.
-                image = ImageOps.exif_transpose(stored)
+            # A decoded photo takes its pixels times 3 or 4 bytes: a few at a time per process.
+            with _DECODING, opened(data) as image:
+                image.load()
+                # Variants carry no EXIF: its orientation is applied to their pixels instead
+                # (in place: a copy of a large photo would double what it holds).
+                ImageOps.exif_transpose(image, in_place=True)
                 # Widest first, each made from the last one in its mode: a 1280 px copy of the
                 # 1920 px one looks the same and costs a fraction of one from a 6,000 px original.
                 last: dict[str, Image.Image] = {}
                 for width, extension in sorted(missing, reverse=True):
                     mode = _mode(image, extension)
-                    source = last[mode] if mode in last else image.convert(mode)
+                    if mode in last:
+                        source = last[mode]
+                    else:
+                        source = image if image.mode == mode else image.convert(mode)
                     if source.width != width:
                         height = max(1, round(variants.height * width / variants.width))
                         source = source.resize((width, height), Image.Resampling.LANCZOS)

@@ -32,6 +32,10 @@ _FORMATS = {
     ".avif": "AVIF",
 }
 
+# Larger images get no smaller copies (``image_variants``): decoding one takes 200 MB or more.
+# They are shown as they are, and ``check`` says so.
+MAX_RESIZED_PIXELS = 50_000_000
+
 # EXIF orientations that turn the picture a quarter (5 to 8: transposed, rotated 90 or 270).
 _QUARTER_TURNS = {5, 6, 7, 8}
 
@@ -128,7 +132,7 @@ def process_images(
             name = bundle_name(src)
             measured = False
             if files is not None and name is not None and suffix(name) in IMAGE_TYPES:
-                measured = _measured(image, name, files, problems, lazy=not first)
+                measured = _measured(image, name, files, (problems, warnings_found), not first)
             first = False
             title = image.get("title")
             if title and parent.tag == "p" and _only_child(parent, image):
@@ -162,10 +166,12 @@ def _measured(
     image: etree.Element,
     name: str,
     files: Mapping[str, FileData],
-    problems: list[str],
+    faults: tuple[list[str], list[str]],
     lazy: bool,
 ) -> bool:
-    """Marks ``image`` with what measuring its file found; False when it could not be."""
+    """Marks ``image`` with what measuring its file found; False when it could not be. Its
+    faults go to ``faults``: (problems, warnings)."""
+    problems, warnings_found = faults
     file = files.get(name)
     if file is None:
         problems.append(f"image {name}: no such file in this article's folder")
@@ -178,6 +184,12 @@ def _measured(
     if size is not None:
         image.set("width", str(size[0]))
         image.set("height", str(size[1]))
+        if size[0] * size[1] > MAX_RESIZED_PIXELS:
+            warnings_found.append(
+                f"image {name}: {size[0]} by {size[1]} pixels, more than the "
+                f"{MAX_RESIZED_PIXELS // 1_000_000} million smaller copies are made from; every "
+                "screen downloads it whole: resize it"
+            )
     image.set("decoding", "async")
     if lazy:
         image.set("loading", "lazy")

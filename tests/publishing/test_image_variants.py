@@ -241,3 +241,14 @@ def test_a_turned_photo_is_measured_and_resized_as_it_is_shown(tmp_path):
 def test_an_animation_whose_later_frames_are_broken_is_a_fault_not_a_crash():
     with pytest.raises(ImageFault, match="a corrupt image"):
         plan("a.gif", broken_animation())
+
+
+def test_images_past_the_resizing_limit_get_no_variants_and_a_warning(monkeypatch):
+    monkeypatch.setattr(image_variants, "MAX_RESIZED_PIXELS", 1_000_000)
+    monkeypatch.setattr("publishing.images.MAX_RESIZED_PIXELS", 1_000_000)
+    assert plan("a.jpg", JPEG) is None  # 2000 by 1000
+    rendered = rendered_markdown("![Wide](a.jpg)\n", {"a.jpg": FileData(len(JPEG), JPEG)})
+    assert rendered.warnings == (
+        "image a.jpg: 2000 by 1000 pixels, more than the 1 million smaller copies are made "
+        "from; every screen downloads it whole: resize it",
+    )
