@@ -44,6 +44,8 @@ def _private_folder(folder: Path, what: str, without: str) -> Path | None:
     the start), or None when it cannot be written: the site then goes
     ``without`` what it would keep there, and says so once."""
     try:
+        # The folder holding it too: whoever may write there could swap the folder itself.
+        static_assets.private_dir(folder.parent, what)
         static_assets.private_dir(folder, what)
     except OSError as exc:
         log.warning("%s: cannot write %s: %s", without, folder, exc)

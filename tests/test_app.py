@@ -64,6 +64,15 @@ def test_image_variants_are_kept_in_a_private_folder_of_the_image_cache(tmp_path
         create_app(config)
 
 
+def test_an_image_cache_others_can_write_to_stops_the_start(tmp_path):
+    """Whoever may write to it could swap the folders of variants and cards for their own."""
+    (tmp_path / "images").mkdir(mode=0o700)
+    (tmp_path / "images").chmod(0o777)
+    config = {"CONTENT_DIR": str(tmp_path), "IMAGE_CACHE_DIR": str(tmp_path / "images")}
+    with pytest.raises(UnsafeCacheDir, match=r"images: others can write"):
+        create_app(config)
+
+
 def test_without_a_folder_to_write_images_go_without_variants(tmp_path, caplog):
     (tmp_path / "images").write_text("a file where the folder of variants should be")
     app = create_app({"CONTENT_DIR": str(tmp_path), "IMAGE_CACHE_DIR": str(tmp_path / "images")})
