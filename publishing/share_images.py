@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,8 +61,16 @@ class ShareImages:
         except CardFault as exc:
             log.warning("%s", exc)
             self.cards = None
-        self.found = lru_cache(maxsize=4096)(self._found)
+        self._covers = lru_cache(maxsize=4096)(self._found)
         self._drawing = threading.Lock()  # one FreeType face must not draw in two threads
+
+    def found(self, article: Article) -> Found:
+        """The article's cover, or why it has none, looked up once per version of the article.
+        Keyed on the article without its text: the cache must not keep every saved version's
+        body alive."""
+        if article.image is None:
+            return Found(None)
+        return self._covers(replace(article, body=""))
 
     def _found(self, article: Article) -> Found:
         found = find_cover(article, self.static_dir)

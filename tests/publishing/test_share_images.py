@@ -1,9 +1,11 @@
 """Share images: the cover when there is one, else a card drawn once and kept on disk, where
 every worker and restart finds it."""
 
+import gc
 import logging
 import os
 import stat
+import weakref
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -114,3 +116,15 @@ def test_a_static_cover_must_be_one_the_site_serves(tmp_path: Path, cards_dir: P
         "cover image /static/images/x.png: added to static/ since the site started;"
         " restart it to serve the file",
     )
+
+
+def test_looking_up_a_cover_keeps_no_version_of_the_articles_text(tmp_path: Path) -> None:
+    images = ShareImages(STATIC, None)
+    found = article(tmp_path, "T", "image: /static/favicon.svg\n")
+    held = weakref.ref(found)
+    images.cover(found)
+    images.cover(found)
+    assert images._covers.cache_info().hits == 1  # looked up once per version
+    del found
+    gc.collect()
+    assert held() is None, "the cache holds the article, and its text, alive"
