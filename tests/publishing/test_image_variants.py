@@ -11,7 +11,7 @@ from PIL import Image
 from publishing import image_variants
 from publishing.bundles import FileData
 from publishing.image_variants import SIZES, ImageVariants, plan
-from publishing.images import ImageFault
+from publishing.images import ImageFault, opened
 from publishing.rendering import rendered_markdown
 from tests.support.bundles import (
     SCRIPTED_SVG,
@@ -252,3 +252,26 @@ def test_images_past_the_resizing_limit_get_no_variants_and_a_warning(monkeypatc
         "image a.jpg: 2000 by 1000 pixels, more than the 1 million smaller copies are made "
         "from; every screen downloads it whole: resize it",
     )
+
+
+def test_a_large_jpeg_is_decoded_at_the_smallest_scale_that_holds_the_widest_variant(tmp_path):
+    photo = image_bytes(4032, 3024, "JPEG")  # a phone's 12 megapixels
+    variants = plan("a.jpg", photo)
+    with opened(photo) as image:
+        image_variants._draft(image, variants, 1920)
+        image.load()
+        assert image.size == (2016, 1512)  # a quarter of the pixels, still wider than 1920
+    store = ImageVariants(tmp_path)
+    store.make(variants, photo)
+    for width, extension in variants.files():
+        with Image.open(store.path(variants, width, extension)) as made:
+            assert made.size == (width, round(3024 * width / 4032))
+
+
+def test_a_turned_jpeg_is_never_decoded_smaller_than_its_widest_variant_needs():
+    photo = turned_photo(4032, 3024)  # shown 3024 wide and 4032 high
+    variants = plan("a.jpg", photo)
+    with opened(photo) as image:
+        image_variants._draft(image, variants, 1920)
+        image.load()
+        assert image.size == (4032, 3024)  # half would be 1512 high, under the 1920 needed
