@@ -1,13 +1,23 @@
 """Light and dark theme in Chromium: the toggle, its memory, the system preference, and redraws."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page
 
 from tests.browser.chromium import canvas_digests, draw_charts, draw_diagrams, listing, theme_of
-from tests.browser.conftest import SAMPLE_SLUGS, OpenPage
+from tests.browser.conftest import COVER_SLUG, CSV_CHART_SLUG, PHOTO_SLUG, SAMPLE_SLUGS, OpenPage
 from tests.support.site import REFERENCE_SLUG
 
 pytestmark = pytest.mark.browser
+
+# The pages issue 13 changed: covers on the home page and an article, a photo, a CSV chart.
+SWITCHED_PAGES = {
+    "home": "/",
+    "article-cover-story": f"/insights/{COVER_SLUG}/",
+    "article-field-photos": f"/insights/{PHOTO_SLUG}/",
+    "article-gpu-spend": f"/insights/{CSV_CHART_SLUG}/",
+}
 
 # Relative luminance of the page background (0 black .. 1 white), from its computed colour.
 BACKGROUND_LUMINANCE = """() => {
@@ -102,3 +112,24 @@ def test_charts_and_diagrams_redraw_in_the_new_theme(open_page: OpenPage):
             *(p for p in opened.watch.problems() if p not in problems_before),
         ]  # fmt: skip
     assert not any(redrawn.values()), listing(redrawn)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_pages_with_covers_photos_and_data_charts_switch_whole_and_are_photographed(
+    open_page: OpenPage, screenshots: Path, width: int
+):
+    """Each starts light and is switched to dark by the toggle: the moment after a switch is
+    what the full-page screenshots of a fixed theme do not show."""
+    faults = {}
+    for name, path in SWITCHED_PAGES.items():
+        opened = open_page(viewport={"width": width, "height": 800}, color_scheme="light")
+        page = opened.page
+        opened.goto(path)
+        draw_charts(page)
+        toggle(page)
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        draw_charts(page)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=screenshots / f"{name}-{width}-switched-dark.png", full_page=True)
+        faults[name] = [*opened.watch.problems(), *([] if looks(page) == "dark" else ["light"])]
+    assert not any(faults.values()), listing(faults)
