@@ -7,6 +7,7 @@ Each use compares the snapshot's ``version`` with the one indexed (a string comp
 in what changed first, so search shows an edit in a worker as soon as that worker's pages do.
 """
 
+import logging
 import os
 import threading
 
@@ -15,11 +16,14 @@ from publishing.search_index import SearchIndex
 
 SYNC_BUILD_ARTICLES = 1000
 
+log = logging.getLogger(__name__)
+
 
 class LiveIndex:
     def __init__(self, language: str) -> None:
         self.language = language
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held through every update, the first build's too
+        self._starting = threading.Lock()  # around ``_building`` alone: never waits on a build
         self._pid: int | None = None
         self._index: SearchIndex | None = None
         self._version: str | None = None
@@ -35,17 +39,25 @@ class LiveIndex:
         (0.3 s at 1,000), so its pages are the same from the first. Bringing a built index level
         with a new snapshot costs milliseconds and is done at once.
         """
-        if self._pid == os.getpid() and self._index is not None:
+        if self._pid == os.getpid() and self._version is not None:  # built once: level it
             return self.current(snapshot)
         if len(snapshot.articles) <= SYNC_BUILD_ARTICLES:
             return self.current(snapshot)
-        with self._lock:
+        with self._starting:
             if self._building != os.getpid():
                 self._building = os.getpid()
                 threading.Thread(
-                    target=self.current, args=(snapshot,), name="insights-index", daemon=True
+                    target=self._first_build, args=(snapshot,), name="insights-index", daemon=True
                 ).start()
         return None
+
+    def _first_build(self, snapshot: Snapshot) -> None:
+        try:
+            self.current(snapshot)
+        except Exception:  # pages go on without related articles; the next one tries again
+            log.exception("the search index could not be built")
+            with self._starting:
+                self._building = None
 
     def current(self, snapshot: Snapshot) -> SearchIndex:
         """This process's index, holding exactly ``snapshot``'s articles."""

@@ -8,6 +8,7 @@ import pytest
 
 from publishing import live_index
 from publishing.library import Library
+from publishing.search_index import SearchIndex
 from tests.support.site import ArticleWriter
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -41,13 +42,46 @@ def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(
     library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
     live = live_index.LiveIndex("en")
     snapshot = library.snapshot()
-    assert live.if_ready(snapshot) is None  # the build runs in the background meanwhile
-    builders = [t for t in threading.enumerate() if t.name == "insights-index"]
-    assert len(builders) <= 1, "one first build, however many pages asked"
-    for thread in builders:
+    release, builds = threading.Event(), []
+    update = SearchIndex.update
+
+    def held_update(self, articles):
+        builds.append(1)
+        assert release.wait(30), "the test never let the build finish"
+        return update(self, articles)
+
+    monkeypatch.setattr(SearchIndex, "update", held_update)
+    answers = []
+    pages = [threading.Thread(target=lambda: answers.append(live.if_ready(snapshot)))
+             for _ in range(3)]  # fmt: skip
+    for page in pages:  # one after the other, each while the build is held
+        page.start()
+        page.join(10)
+        assert not page.is_alive(), "a page waited for the first build"
+    assert answers == [None, None, None] and len(builds) == 1
+    release.set()
+    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
         thread.join(30)
     ready = live.if_ready(snapshot)
     assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
+
+
+def test_a_first_build_that_fails_is_tried_again_by_a_later_page(
+    content_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_index, "SYNC_BUILD_ARTICLES", 0)
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    live, snapshot = live_index.LiveIndex("en"), library.snapshot()
+    update = SearchIndex.update
+    monkeypatch.setattr(SearchIndex, "update", lambda self, articles: 1 / 0)
+    assert live.if_ready(snapshot) is None
+    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
+        thread.join(30)
+    monkeypatch.setattr(SearchIndex, "update", update)
+    assert live.if_ready(snapshot) is None  # started again
+    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
+        thread.join(30)
+    assert live.if_ready(snapshot) is not None
 
 
 def test_a_small_site_gets_its_index_at_once(content_dir) -> None:
