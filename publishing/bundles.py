@@ -104,7 +104,7 @@ class FileData:
     withheld: str = "it could not be read"  # why ``data`` is None, for whoever needed it
 
 
-def _read(file: BundleFile, limit: int) -> bytes | None:
+def read_file(file: BundleFile, limit: int) -> bytes | None:
     """The file's bytes, or None when it is no longer the regular file of at most ``limit``
     bytes the scan listed."""
     try:
@@ -127,7 +127,7 @@ def render_inputs(bundle: Bundle) -> dict[str, FileData]:
         if file.size > budget:
             inputs[file.name] = FileData(file.size, None, OVER_BUDGET)
             continue
-        data = _read(file, limit) if file.size <= limit else None
+        data = read_file(file, limit) if file.size <= limit else None
         budget -= len(data or b"")
         inputs[file.name] = FileData(file.size, data)
     return inputs
@@ -153,7 +153,7 @@ def served(bundle: Bundle, name: str) -> Served | None:
     kind = content_type(name)
     if file is None or kind is None:
         return None
-    data = _read(file, MAX_SERVED_BYTES)
+    data = read_file(file, MAX_SERVED_BYTES)
     if data is None:
         return None
     modified = datetime.fromtimestamp(file.mtime_ns // 1_000_000_000, UTC)

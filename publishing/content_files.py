@@ -26,7 +26,7 @@ from publishing.bundles import (
     BundleFile,
     content_type,
 )
-from publishing.listed_files import kind_of, read_listed
+from publishing.listed_files import kind_of
 
 SUFFIX = ".md"
 
@@ -192,9 +192,3 @@ def list_articles(directory: Path) -> tuple[list[Listed], list[Problem]]:
         files += [found] if found else []
         problems += [problem for problem in odd if problem]
     return sorted(files, key=lambda f: f.name), problems
-
-
-def read_bytes(listed: Listed, limit: int) -> tuple[os.stat_result, bytes, os.stat_result]:
-    """(stat before, at most ``limit`` + 1 bytes, stat after) of a listed file, or ``OSError``
-    (``NotAFile`` for one swapped for a FIFO or a device since the listing)."""
-    return read_listed(listed.source, limit)

@@ -32,7 +32,16 @@ from urllib.parse import quote
 
 from PIL import Image, ImageOps
 
-from publishing.bundles import RESERVED, Bundle, BundleFile, FileData, served, suffix
+from publishing.bundles import (
+    MAX_SERVED_BYTES,
+    RESERVED,
+    Bundle,
+    BundleFile,
+    FileData,
+    read_file,
+    served,
+    suffix,
+)
 from publishing.images import MAX_RESIZED_PIXELS, ImageFault, measure, opened
 
 log = logging.getLogger(__name__)
@@ -253,9 +262,11 @@ class ImageVariants:
             return f"{type(exc).__name__}: {exc}"
 
     def ready(self, variants: Variants) -> bool:
-        """Whether every variant of ``variants`` is on disk (made, and not swept since)."""
-        return all(
-            path.exists() for w, e in variants.files() if (path := self.path(variants, w, e))
+        """Whether every variant of ``variants`` is on disk (made, and not swept since); never
+        without a folder to keep them in."""
+        root = self.root
+        return root is not None and all(
+            (root / variants.file_name(w, e)).exists() for w, e in variants.files()
         )
 
     def _remade(self, bundle: Bundle, file: BundleFile, variants: Variants) -> bool:
@@ -287,7 +298,7 @@ class ImageVariants:
         for file in bundle.files:
             if posixpath.splitext(file.name)[0] != found["stem"]:
                 continue
-            variants = _planned(bundle, file)
+            variants = _planned(file)
             if (
                 variants is None
                 or variants.digest != found["digest"]
@@ -303,7 +314,7 @@ class ImageVariants:
 
 def digests(bundle: Bundle) -> set[str]:
     """The digests of the bundle's images that get variants: the names of their files."""
-    return {found.digest for file in bundle.files if (found := _planned(bundle, file))}
+    return {found.digest for file in bundle.files if (found := _planned(file))}
 
 
 def plan_or_none(name: str, data: bytes) -> Variants | None:
@@ -315,12 +326,11 @@ def plan_or_none(name: str, data: bytes) -> Variants | None:
 
 
 @lru_cache(maxsize=1024)
-def _planned(bundle: Bundle, file: BundleFile) -> Variants | None:
-    """The plan of one version of a bundle file (its size and mtime are in the key), so a
-    request for a variant reads and hashes the source once per version and worker."""
+def _planned(file: BundleFile) -> Variants | None:
+    """The plan of one version of a bundle file (its size and mtime are in the key, not the
+    rest of its folder), so a request for a variant reads and hashes the source once per
+    version and worker."""
     if suffix(file.name) not in _SOURCES:
         return None  # a PDF or a CSV of the same name: not read at all
-    source = served(bundle, file.name)
-    if source is None:
-        return None
-    return plan_or_none(file.name, source.data)
+    data = read_file(file, MAX_SERVED_BYTES)
+    return None if data is None else plan_or_none(file.name, data)

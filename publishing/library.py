@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 from publishing.article import Article, Problem
 from publishing.bounded_yaml import clip
 from publishing.bundles import Bundle
-from publishing.content_files import Listed, list_articles, read_bytes
-from publishing.listed_files import NotAFile
+from publishing.content_files import Listed, list_articles
+from publishing.listed_files import NotAFile, read_listed
 from publishing.reader import ArticleError, read_article
 from publishing.series import Series, all_series
 
@@ -363,7 +363,7 @@ class Library:
             reason = f"{stat.st_size} bytes, larger than the limit of {self.max_bytes} bytes"
             return _Entry(listed, True, problem=Problem(path, reason))
         try:
-            before, data, after = read_bytes(file, self.max_bytes)
+            before, data, after = read_listed(file.source, self.max_bytes)
         except FileNotFoundError:
             return None  # deleted since the listing
         except NotAFile as exc:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from publishing.content_files import list_articles, name_fault, read_bytes
+from publishing.content_files import list_articles, name_fault
+from publishing.listed_files import read_listed
 from tests.support.bundles import image_bytes, write_bundle
 
 GOOD = b"---\ntitle: Good\ndate: 2026-01-01\n---\nText.\n"
@@ -72,7 +73,7 @@ def test_a_symlink_inside_the_directory_is_followed(folder):
     assert problems == []
     linked = next(f for f in files if f.name == "linked.md")
     assert linked.source == str((folder / "drafts" / "real.md").resolve())
-    assert read_bytes(linked, 1000)[1] == GOOD
+    assert read_listed(linked.source, 1000)[1] == GOOD
 
 
 def test_a_content_directory_reached_through_a_symlink_still_follows_its_own_links(tmp_path):

@@ -275,3 +275,12 @@ def test_a_turned_jpeg_is_never_decoded_smaller_than_its_widest_variant_needs():
         image_variants._draft(image, variants, 1920)
         image.load()
         assert image.size == (4032, 3024)  # half would be 1512 high, under the 1920 needed
+
+
+def test_without_a_folder_no_variant_is_ready(tmp_path):
+    variants = plan("a.jpg", JPEG)
+    assert ImageVariants(None).ready(variants) is False  # pages then offer the original
+    store = ImageVariants(tmp_path)
+    assert store.ready(variants) is False
+    store.make(variants, JPEG)
+    assert store.ready(variants) is True

@@ -62,7 +62,9 @@ def test_the_cards_folder_is_made_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
-def test_a_cover_wins_over_a_card(tmp_path: Path, cards_dir: Path) -> None:
+def test_an_svg_cover_cannot_be_shared_and_the_card_stands_in(
+    tmp_path: Path, cards_dir: Path
+) -> None:
     images = ShareImages(STATIC, cards_dir)
     shared = images.for_article(
         article(tmp_path, "T", "image: /static/favicon.svg\n"), "d", "Insights"
