@@ -217,3 +217,14 @@ def test_opensearch_describes_the_search_url(client):
     assert root.findtext("os:ShortName", namespaces=ns) == "Insights"
     html = root.find("os:Url[@type='text/html']", ns)
     assert html.get("template") == f"{SITE_URL}/search/?q={{searchTerms}}"
+
+
+def test_the_site_language_chooses_the_stemmer_of_every_workers_index(content_dir):
+    """English stems ("models" finds "model"); a French site matches words as written."""
+    found = {}
+    for language in ("en", "fr"):
+        config = {"CONTENT_DIR": str(content_dir), "SITE_LANGUAGE": language, **INSTANT}
+        page = soup(create_app(config).test_client().get("/search/?q=models"))
+        found[language] = {text(mark) for mark in page.select(".snippet mark")}
+    assert found["en"] >= {"model", "models"}
+    assert found["fr"] == {"models"}

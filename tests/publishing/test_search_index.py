@@ -3,7 +3,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publishing.search_index import SearchIndex, marked, tokenizer
@@ -276,7 +276,7 @@ HYPOTHESIS_INDEX = indexed(
 WORDS = ["zephyr", "gust", "<mark>", "</b>", '"', "*", "AND", "NEAR(", "-", ":", "title"]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None)
 @given(
     query=st.one_of(
         st.text(max_size=300),
