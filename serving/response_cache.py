@@ -145,7 +145,10 @@ class ResponseCache:
         if entry is None:
             # A HEAD fills the cache like a GET, so it gets the same headers a GET would.
             status, headers, body, cacheable = self._plain_get(environ)
-            if cacheable:
+            # A rescan that lands while the app answers makes the answer one of the new
+            # content, not of the version in the key: stored under it, it would come back
+            # whenever the content returns to that version (a file added, then removed).
+            if cacheable and self.version() == key[-1]:
                 entry = make_entry(status, headers, body, brotli_quality=self.brotli_quality)
             if entry is None:
                 start_response(status, headers)

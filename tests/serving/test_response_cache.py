@@ -272,6 +272,23 @@ def test_a_new_version_is_a_new_key():
     assert calls == ["/x", "/x"]
 
 
+def test_an_answer_made_while_the_content_changed_is_not_stored_under_the_old_version():
+    """A rescan landing mid-request: the answer shows the new content, and stored under the
+    old version it would come back when the content returns to it (a file added, removed)."""
+    version, calls = [1], []
+    answer = tiny_app(calls)
+
+    def rescanned_meanwhile(environ, start_response):
+        version[0] += 1
+        return answer(environ, start_response)
+
+    client = Client(ResponseCache(rescanned_meanwhile, lambda: version[0], max_bytes=10**6))
+    client.get("/x")
+    version[0] = 1  # back to the content the first request started on
+    client.get("/x")
+    assert calls == ["/x", "/x"], "the second request was answered from the stale entry"
+
+
 def test_query_strings_do_not_make_new_entries(app, client):
     entered = counting(app)
     first = client.get(ARTICLE)

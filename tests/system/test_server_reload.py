@@ -53,6 +53,33 @@ def test_every_worker_shows_an_edit_within_a_second(tmp_path):
         wait_until(url, lambda status, body: status == 404)
 
 
+def test_every_worker_shows_a_change_of_an_articles_folder_within_a_second(tmp_path):
+    """A file beside index.md is part of the article: its chart's data, and the file itself."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    folder = content / "spend"
+    folder.mkdir()
+    chart = "```chart\ntype: bar\ndata: spend.csv\n```\n"
+    (folder / "index.md").write_text(f"---\ntitle: Spend\ndate: 2026-01-01\n---\n{chart}")
+    (folder / "spend.csv").write_text("month,k\nAlphaquarter,1\n")
+    an_hour_ago = time.time() - 3600
+    for path in (folder / "index.md", folder / "spend.csv", folder):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    env = {"INSIGHTS_CONTENT_DIR": str(content), "INSIGHTS_SITE_URL": "http://example.test"}
+    with gunicorn(env, workers=2) as base:
+        url = f"{base}/insights/spend/"
+        assert every_worker_sees(url, lambda status, body: "Alphaquarter" in body)
+
+        (folder / "spend.csv").write_text("month,k\nBravoquarter,2\n")
+        wait_until(url, lambda status, body: "Bravoquarter" in body and "Alphaquarter" not in body)
+        wait_until(f"{url}spend.csv", lambda status, body: body == "month,k\nBravoquarter,2\n")
+
+        (folder / "notes.csv").write_text("a\n1\n")
+        wait_until(f"{url}notes.csv", lambda status, body: status == 200)
+        os.remove(folder / "notes.csv")
+        wait_until(f"{url}notes.csv", lambda status, body: status == 404)
+
+
 def test_a_server_that_boots_with_broken_files_serves_the_rest(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
