@@ -22,8 +22,8 @@ from publishing.checks import problem_line
 from publishing.library import Library
 from serving import event_stream
 
-bp = Blueprint("live_reload", __name__, url_prefix="/_live-reload")
 PREFIX = "/_live-reload/"  # passed by the response cache: a stream is never whole
+bp = Blueprint("live_reload", __name__, url_prefix=PREFIX.rstrip("/"))
 
 POLL_SECONDS = 0.1  # checks of the library are lookups until a rescan is due
 HEARTBEAT_SECONDS = 15.0

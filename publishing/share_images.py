@@ -103,7 +103,10 @@ class ShareImages:
         digest = self.cards.digest(text)
         path = self.cards_dir / f"card-{digest}.png"
         try:
-            size = path.stat().st_size if path.exists() else self._write(path, text)
+            try:
+                size = path.stat().st_size  # one system call when drawn before, as usually
+            except FileNotFoundError:
+                size = self._write(path, text)
         except Exception as exc:  # a card is an extra: its fault must not cost the page
             log.warning("share card %r not made: %s: %s", text.title[:80], type(exc).__name__, exc)
             return None
