@@ -113,7 +113,7 @@ class Variants:
 # the save options), or files made by the older code would be served as immutable for a year.
 MAKING_VERSION = b"2"
 _DECODING = threading.BoundedSemaphore(2)  # images decoded at once by one process
-_MAX_FAILED = 10_000  # remembered failures, a bound on a process's memory
+_MAX_REMEMBERED = 10_000  # digests remembered of each kind, a bound on a process's memory
 
 
 def digest(data: bytes) -> str:
@@ -185,6 +185,7 @@ class ImageVariants:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self._failed: set[str] = set()  # digests of images whose variants could not be made
+        self._complete: set[str] = set()  # digests of images whose variants were all found
 
     def path(self, variants: Variants, width: int, extension: str) -> Path | None:
         return None if self.root is None else self.root / variants.file_name(width, extension)
@@ -265,9 +266,14 @@ class ImageVariants:
         """Whether every variant of ``variants`` is on disk (made, and not swept since); never
         without a folder to keep them in."""
         root = self.root
-        return root is not None and all(
-            (root / variants.file_name(w, e)).exists() for w, e in variants.files()
-        )
+        if root is None:
+            return False
+        if variants.digest in self._complete:  # a list page asks for each cover it shows
+            return True
+        found = all((root / variants.file_name(w, e)).exists() for w, e in variants.files())
+        if found and len(self._complete) < _MAX_REMEMBERED:  # one swept later is made on request
+            self._complete.add(variants.digest)
+        return found
 
     def _remade(self, bundle: Bundle, file: BundleFile, variants: Variants) -> bool:
         """Makes the variants of ``file`` again for a request: its rendering was made by another
@@ -283,7 +289,7 @@ class ImageVariants:
             self.make(variants, source.data)
         except Exception as exc:  # a truncated photo, a full disk: a 404, never a 500
             log.warning("image %s: no variants: %s: %s", file.name, type(exc).__name__, exc)
-            if len(self._failed) < _MAX_FAILED:
+            if len(self._failed) < _MAX_REMEMBERED:
                 self._failed.add(variants.digest)
             return False
         return True
