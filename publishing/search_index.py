@@ -8,28 +8,34 @@ every query word is in nearly every article: the worst case for ranking):
 ======================  ===================  ===================
 10,003 articles         in memory            one file (WAL)
 ======================  ===================  ===================
-index from cold         3.31 s               3.97 s
-one edited article      23 ms                63 ms
-query p50 / p99         10.1 ms / 29.7 ms    9.7 ms / 29.4 ms
-related p50 / p99       20 ms / 37 ms        21 ms / 40 ms
-index size              99 MB                99 MB
-process RSS             87 -> 237 MB         87 -> 131 MB
+index from cold         8.8 s                9.3 s
+one edited article      30 ms                23 ms
+query p50 / p99         9.4 ms / 14.4 ms     9.1 ms / 14.0 ms
+related p50 / p99       17 ms / 18 ms        17 ms / 18 ms
+index size              134 MB               134 MB
+process RSS             87 -> 276 MB         87 -> 132 MB
 ======================  ===================  ===================
 
-(An earlier run of the same, on a busier machine: p50 9.1 ms, p99 27.1 ms in memory.)
-
-At 1,003 articles: 0.26 s from cold, p50 1.8 ms, p99 3.6 ms, 11 MB. Queries cost the same from a
+At 1,003 articles: 0.76 s from cold, p50 1.9 ms, p99 3.3 ms, 15 MB. Queries cost the same from a
 file; what a file saves is memory, and only if one file were shared by the workers (its pages then
 sit once in the OS cache). But the workers do not see a change at the same moment (each rescans
 on its own clock), so with one shared file a worker that has not yet seen an edit would write the
 old version back, and sharing would need rows kept per version, a cross-process clean-up and a
 writable directory the service owns. In memory, each worker's index holds exactly the articles of
 its own snapshot, its pages and its search change together, and nothing is written to disk: that
-is the choice, at the price of about 150 MB per worker at 10,000 articles (24 MB of the index is
-the prefix indexes below, which keep ``pro*`` as fast as a word). The p99 over 20 ms comes from
-two-word phrases whose words are in every generated article many times over (bm25 then weighs
-every position in 8,000 articles): 19 to 34 ms each, while single words, pairs and prefixes stayed
-under 17 ms in a best-of-three run of each query.
+is the choice, at the price of about 190 MB per worker at 10,000 articles (24 MB of the index is
+the prefix indexes below, which keep ``pro*`` as fast as a word; 35 MB the word pairs).
+
+Word pairs (``search_pairs``): a query made only of phrases (``"open source"``, or a word such as
+``open-source`` that the tokenizer cuts in two) is looked up in a second, contentless FTS5 table
+whose tokens are each two neighbouring terms, not in ``search`` by positions. Without it the p99
+was 30 ms: a phrase of two words that most articles hold many times ("open source", "source
+models") cost 25 to 30 ms, since FTS5 compares positions in some 8,500 articles and bm25 does it
+again to count them; as one pair token it costs 8 ms. It costs 35 MB and about 5 s of a cold
+build at 10,000 articles (3.3 s before), and it keeps no text, so an article is taken out by
+giving FTS5 back the pairs of its indexed text. A phrase beside a single word or a prefix
+(``"open source" models``, ``"open sou"*``) is still found by positions in ``search``: such a
+query costs what it did (up to about 30 ms for words in most articles).
 
 Columns: ``title``, ``tags`` (their names) and ``text`` (the summary when the author wrote one,
 then the body made plain by ``markdown_text.plain_text``: no chart or Mermaid blocks, no markup).
@@ -53,9 +59,9 @@ Prefix indexes of 2, 3 and 4 characters make a prefix query (``cos*``) one looku
 merge of every word it begins (79 ms down to 10 ms for ``cos*`` at 10,000 articles).
 
 Thread-safe for a gthread worker: every read and write of the database holds one lock. An
-``update`` prepares its rows (the plain text, the costly part) outside the lock and writes them in
-one transaction, so a query sees the index before or after an update, never halfway; updates run
-one at a time.
+``update`` prepares its rows (the plain text, the costly part) outside the lock and writes them,
+with their word pairs, in one transaction, so a query sees the index before or after an update,
+never halfway; updates run one at a time.
 """
 
 import html
@@ -72,6 +78,7 @@ from publishing.article import Article
 from publishing.markdown_text import one_line, plain_text
 from publishing.metadata import tag_slug
 from publishing.pagination import Page, page_count
+from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
 from publishing.search_query import Query, parse
 
 TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 10_000.0, 100.0, 1.0
@@ -85,6 +92,7 @@ _MARKER = re.compile(f"[{_OPEN}{_CLOSE}]")
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE search USING fts5(title, tags, text, tokenize='{tokenizer}', prefix='2 3 4');
+CREATE VIRTUAL TABLE pairs USING fts5(title, tags, text, tokenize="{pairs_tokenizer}", content='');
 CREATE TABLE docs (
     id INTEGER PRIMARY KEY,  -- the rowid of the article's row in search
     slug TEXT NOT NULL UNIQUE,
@@ -95,8 +103,12 @@ CREATE TABLE docs (
 CREATE TABLE doc_tags (slug TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (slug, doc))
     WITHOUT ROWID;
 """
-# Called by name rather than through FTS5's configurable ``rank``, which costs a tenth more.
-_RANK = f"bm25(search, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {TEXT_WEIGHT})"
+
+
+def _rank(table: str) -> str:
+    """The ranking of ``table``'s rows (``search`` or ``pairs``), smallest best. Called by name
+    rather than through FTS5's configurable ``rank``, which costs a tenth more."""
+    return f"bm25({table}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {TEXT_WEIGHT})"
 
 
 def tokenizer(language: str) -> str:
@@ -161,7 +173,10 @@ class SearchIndex:
         )
         if path is not None:
             self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(_SCHEMA.format(tokenizer=tokenizer(language)))
+        self._db.executescript(
+            _SCHEMA.format(tokenizer=tokenizer(language), pairs_tokenizer=PAIRS_TOKENIZER)
+        )
+        self._pairs = WordPairs(tokenizer(language))
         self._lock = threading.Lock()  # every use of the connection
         self._updating = threading.Lock()  # one update at a time: each diffs against the last
         self._articles: dict[int, Article] = {}  # docs.id -> the article indexed
@@ -187,7 +202,7 @@ class SearchIndex:
             with self._lock:
                 self._db.execute("BEGIN")
                 try:
-                    self._write(stale, zip(ids, fresh, rows, strict=True))
+                    self._write(stale, list(zip(ids, fresh, rows, strict=True)))
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
@@ -199,20 +214,29 @@ class SearchIndex:
                 self._next_id = first_id + len(fresh)
             return Changes(indexed=len(fresh), removed=removed)
 
-    def _write(
-        self,
-        stale: list[int],
-        fresh: Iterable[tuple[int, Article, tuple[str, str, str]]],
-    ) -> None:
+    def _write(self, stale: list[int], fresh: list[tuple[int, Article, tuple[str, ...]]]) -> None:
         gone = [(doc,) for doc in stale]
+        # The pairs table keeps no copy of its text (it would be as large as its index), so a row
+        # is taken out by giving FTS5 the pairs it was given again, made from the indexed text.
+        old = [
+            self._db.execute("SELECT title, tags, text FROM search WHERE rowid = ?", key).fetchone()
+            for key in gone
+        ]
+        self._db.executemany(
+            "INSERT INTO pairs(pairs, rowid, title, tags, text) VALUES ('delete', ?, ?, ?, ?)",
+            [(doc, *pairs) for doc, pairs in zip(stale, self._pairs.columns(old), strict=True)],
+        )
         self._db.executemany("DELETE FROM search WHERE rowid = ?", gone)
         self._db.executemany("DELETE FROM docs WHERE id = ?", gone)
         self._db.executemany("DELETE FROM doc_tags WHERE doc = ?", gone)
-        for doc, article, (title, tags, text) in fresh:
-            self._db.execute(
-                "INSERT INTO search(rowid, title, tags, text) VALUES (?, ?, ?, ?)",
-                (doc, title, tags, text),
-            )
+        # Pairs are made as each row is written, never a whole site's at once.
+        pair_rows = self._pairs.columns(columns for _, _, columns in fresh)
+        for (doc, article, columns), pair_columns in zip(fresh, pair_rows, strict=True):
+            for table, values in (("search", columns), ("pairs", pair_columns)):
+                self._db.execute(
+                    f"INSERT INTO {table}(rowid, title, tags, text) VALUES (?, ?, ?, ?)",
+                    (doc, *values),
+                )
             self._db.execute(
                 "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
                 (doc, article.slug, article.version, article.date.timestamp(), article.draft),
@@ -243,31 +267,35 @@ class SearchIndex:
         page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
         if not parsed:
             return Results(parsed, 0, Page([], page, 1))
-        where = "search MATCH :match AND (:everything OR (docs.draft = 0 AND docs.date <= :now))"
+        # A query of phrases alone is looked up in the word pairs; any single word or prefix
+        # needs the word index (the phrases then found there by their positions).
+        pairs = self._pairs.match(parsed)
+        table, match = ("pairs", pairs) if pairs else ("search", parsed.fts())
+        where = f"{table} MATCH :match AND (:everything OR (docs.draft = 0 AND docs.date <= :now))"
         params: dict[str, object] = {
-            "match": parsed.fts(),
+            "match": match,
             "now": now.timestamp(),
             "everything": show_drafts,
         }
         if tag is not None:
             where += " AND docs.id IN (SELECT doc FROM doc_tags WHERE slug = :tag)"
             params["tag"] = tag_slug(tag)
-        found = f"FROM search JOIN docs ON docs.id = search.rowid WHERE {where}"
+        found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid WHERE {where}"
         with self._lock:
             (total,) = self._db.execute(f"SELECT count(*) {found}", params).fetchone()
             ids = [
                 doc
                 for (doc,) in self._db.execute(
-                    f"SELECT docs.id {found} ORDER BY {_RANK}, docs.date DESC, docs.id"
+                    f"SELECT docs.id {found} ORDER BY {_rank(table)}, docs.date DESC, docs.id"
                     " LIMIT :limit OFFSET :offset",
                     {**params, "limit": per_page, "offset": (page - 1) * per_page},
                 )
             ]
-            snippets = self._snippets(params["match"], ids)
+            snippets = self._snippets(parsed.fts(), ids)
             hits = [Hit(self._articles[doc], snippets[doc]) for doc in ids]
         return Results(parsed, total, Page(hits, page, page_count(total, per_page)))
 
-    def _snippets(self, match: object, ids: list[int]) -> dict[int, str]:
+    def _snippets(self, match: str, ids: list[int]) -> dict[int, str]:
         """Each article's snippet of ``match``: only for the page's hits, not for every match."""
         if not ids:
             return {}
@@ -306,8 +334,8 @@ class SearchIndex:
         those whose text best matches any of ``words`` (bm25, as ``search``), then the newest."""
         terms = " OR ".join(term.fts() for term in parse(" ".join(words)).terms)
         similar = (
-            f"SELECT rowid AS doc, {_RANK} AS closeness FROM search WHERE search MATCH :terms"
-            " ORDER BY closeness"
+            f"SELECT rowid AS doc, {_rank('search')} AS closeness"
+            " FROM search WHERE search MATCH :terms ORDER BY closeness"
             f" LIMIT {SIMILAR_CANDIDATES}"
             if terms
             else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
@@ -345,6 +373,7 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self._pairs.close()
 
 
 def marked(snippet: str) -> str:

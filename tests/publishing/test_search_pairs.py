@@ -1,0 +1,78 @@
+import sqlite3
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from publishing.search_index import tokenizer
+from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
+from publishing.search_query import parse
+
+# Words as authors write them: cases, accents (composed and combining), stems, apostrophes,
+# hyphens, punctuation stuck to words, digits, a ligature, an underscore, CJK, emoji.
+WORDS = [
+    "Open", "open", "source", "Source,", "models", "model.", "MODELLING", "Café", "cafe",
+    "cafe\u0301", "naïve", "don't", "open-source", "(open", "source)", "3.14", "x_y", "ﬁne",
+    "über", "日本語", "🙂", "—", "running", "runs", "the", "a",
+]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join)
+SEPARATORS = st.sampled_from([" ", "  ", "\n", "\t", " \u00a0 "])
+
+
+def oracle(language, rows):
+    """FTS5 itself over ``rows``: what a phrase finds by the positions of its words."""
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{tokenizer(language)}')")
+    db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", enumerate(rows))
+    return db
+
+
+def through_pairs(pairs, rows):
+    db = sqlite3.connect(":memory:")
+    db.execute(f'CREATE VIRTUAL TABLE t USING fts5(text, tokenize="{PAIRS_TOKENIZER}")')
+    db.executemany(
+        "INSERT INTO t(rowid, text) VALUES (?, ?)",
+        [(n, text) for n, (text,) in enumerate(pairs.columns((row,) for row in rows))],
+    )
+    return db
+
+
+def found(db, match):
+    return {rowid for (rowid,) in db.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,))}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(TEXTS, min_size=1, max_size=6),
+    phrase=st.lists(st.sampled_from(WORDS), min_size=2, max_size=4),
+    separator=SEPARATORS,
+    language=st.sampled_from(["en", "fr"]),
+)
+def test_a_phrase_found_through_its_pairs_is_the_phrase_fts5_finds(
+    rows, phrase, separator, language
+):
+    pairs = WordPairs(tokenizer(language))
+    query = parse('"' + separator.join(phrase) + '"')
+    match = pairs.match(query)
+    assume(match is not None)  # fewer than two terms: the word index's work
+    assert found(through_pairs(pairs, rows), match) == found(oracle(language, rows), query.fts())
+
+
+def test_pairs_are_made_of_the_tokenizers_terms():
+    pairs = WordPairs(tokenizer("en"))
+    [(title, text)] = pairs.columns([("Open-Source MODELS", "Café, running\tnaïve!")])
+    assert (title, text) == ("open_sourc sourc_model", "cafe_run run_naiv")
+
+
+def test_only_runs_of_two_words_or_more_are_matched_by_pairs():
+    pairs = WordPairs(tokenizer("en"))
+    assert pairs.match(parse('"open source" "running models"')) == ('"open_sourc" "run_model"')
+    assert pairs.match(parse("open-source")) == '"open_sourc"'  # one word, two terms
+    assert pairs.match(parse('"open source models"')) == '"open_sourc sourc_model"'
+    for word_index_work in ('"open source" models', '"open sou"*', '"open"', "🙂 🙂", ""):
+        assert pairs.match(parse(word_index_work)) is None
+
+
+def test_a_site_in_another_language_pairs_unstemmed_terms():
+    pairs = WordPairs(tokenizer("fr"))
+    [(text,)] = pairs.columns([("Les modèles ouverts",)])
+    assert text == "les_modeles modeles_ouverts"
