@@ -1,13 +1,18 @@
 """Benchmark of the search index (issue 14), in one process per case, at 1,000 and 10,000
-generated articles, with the index in memory and in one file (WAL):
+generated articles, with the index in memory and in one file (WAL), then over HTTP:
 
-    .venv/bin/python bench/search.py
+    .venv/bin/python bench/search.py      # or bench/run.py --search; bench/run.py ends with it
 
 For each case it prints the time to index every article from cold, to take in one edited article,
 query p50 and p99 over a fixed set of 200 queries (single words, two words, phrases, prefixes, no
 hits; each ``search`` as a results page calls it, snippets included; three rounds after one warm
 round), the time to find an article's related articles (200 articles spread over the site), the
 index's size, and the process's resident memory before and after indexing.
+
+Then the same two sites under gunicorn (the production config): wrk on a cached article page and
+on ``/search/`` for two words and for a phrase found in most articles, as a ratio to the article
+(search pages are never stored by the response cache: every request queries the index), and the
+largest worker's memory once both workers have built their index.
 """
 
 import argparse
@@ -28,6 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.articles import WORDS, generate  # noqa: E402
+from bench.serving import biggest_worker, site_env  # noqa: E402
+from bench.wrk import wrk  # noqa: E402
+from harness.http import get  # noqa: E402
+from harness.servers import gunicorn_process  # noqa: E402
 from publishing.library import Library  # noqa: E402
 from publishing.related import related  # noqa: E402
 from publishing.search_index import SearchIndex  # noqa: E402
@@ -37,6 +46,9 @@ LOCATIONS = ("memory", "file")
 ROUNDS = 3
 RELATED_SAMPLE = 200  # articles whose related articles are timed, spread over the site
 TARGET_P99_MS = 20.0
+ARTICLE = "/insights/generated-00500/"
+SEARCHES = {"two words": "/search/?q=latency+budget", "a phrase": "/search/?q=%22open+source%22"}
+LOAD = argparse.Namespace(threads=2, connections=32, duration=5)
 
 
 def queries() -> list[str]:
@@ -114,10 +126,30 @@ def one_case(content: Path, location: str, work: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def over_http(content: Path) -> list[str]:
+    """A Markdown table row per request: req/s, p99 and the ratio to a cached article page."""
+    with gunicorn_process(site_env(content), ready=ARTICLE) as server:
+        for _ in range(8):  # every worker renders the page and builds its index (waited for)
+            for path in (ARTICLE, *SEARCHES.values()):
+                assert get(server.url + path)[0] == 200, path
+        article = wrk(server.url + ARTICLE, LOAD)
+        rows = [f"| article page, cached | {article.rps:,.0f} | {article.p99:.1f} ms | 1 |"]
+        for name, path in SEARCHES.items():
+            found = wrk(server.url + path, LOAD)
+            rows.append(
+                f"| `{path}` ({name}) | {found.rps:,.0f} | {found.p99:.1f} ms "
+                f"| {found.rps / article.rps:.2f} x |"
+            )
+        worker = biggest_worker(server.pid)
+    rows.append(f"| largest worker, index built | | | {worker.rss:.0f} MB RSS, "
+                f"{worker.private:.0f} MB private |")  # fmt: skip
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--case", nargs=2, metavar=("CONTENT", "LOCATION"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.case:  # a child: one case, its figures as JSON on stdout
         with tempfile.TemporaryDirectory() as work:
             print(json.dumps(one_case(Path(args.case[0]), args.case[1], Path(work))))
@@ -148,8 +180,13 @@ def main() -> None:
                     f"| {figures['rss_before_mb']:.0f} → {figures['rss_after_mb']:.0f} MB |",
                     flush=True,
                 )
-    met = "met" if worst < TARGET_P99_MS else "NOT met"
-    print(f"\nTarget: query p99 under {TARGET_P99_MS:g} ms at {max(SIZES):,} articles: {met}.")
+        met = "met" if worst < TARGET_P99_MS else "NOT met"
+        print(f"\nTarget: query p99 under {TARGET_P99_MS:g} ms at {max(SIZES):,} articles: {met}.")
+        print(f"\nOver HTTP (gunicorn, wrk -t{LOAD.threads} -c{LOAD.connections} "
+              f"-d{LOAD.duration}s):")  # fmt: skip
+        for count in SIZES:
+            print(f"\n| {count:,} articles | req/s | p99 | / article |\n|---|---|---|---|")
+            print("\n".join(over_http(Path(work) / f"content-{count}")), flush=True)
 
 
 if __name__ == "__main__":
