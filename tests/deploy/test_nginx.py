@@ -107,6 +107,26 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
                 time.sleep(0.2)
 
 
+def test_one_address_searching_without_pause_is_slowed_and_no_other_page_is(
+    content_dir, tmp_path
+):
+    env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
+    with gunicorn(env, workers=1) as app_url:
+        values = {
+            "INSIGHTS_UPSTREAM": app_url.removeprefix("http://"),
+            "INSIGHTS_STATIC_CACHE_DIR": str(default_static_cache_dir()),
+            "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        }
+        with nginx("nginx.conf", values, tmp_path / "nginx") as base:
+            # Distinct queries, as a script would send, so the micro-cache answers none.
+            statuses = [get(f"{base}/search/?q=open+{n}")[0] for n in range(40)]
+            assert statuses[:20] == [200] * 20  # a burst of twenty is let through
+            assert statuses.count(429) >= 10
+            assert [get(base + path)[0] for path in (ARTICLE, "/", "/tags/") * 5] == [200] * 15
+            time.sleep(1)  # five a second come back
+            assert get(f"{base}/search/?q=later")[0] == 200
+
+
 def test_a_thousand_slow_clients_leave_the_site_answering(content_dir, tmp_path):
     """Clients that send a header byte every two seconds, replaced as soon as nginx cuts them,
     1,000 at all times: nginx holds them at no cost to gunicorn and cuts each at its header
