@@ -31,7 +31,17 @@ def unit(name: str) -> dict[str, list[str]]:
 
 
 def environment(service: dict[str, list[str]]) -> dict[str, str]:
-    return dict(value.split("=", 1) for value in service.get("Environment", []))
+    """The unit's environment: its ``EnvironmentFile`` (the shipped one, where the README installs
+    it), then its own ``Environment=`` lines."""
+    lines = []
+    for path in service.get("EnvironmentFile", []):
+        assert path == "/etc/insights/insights.env", path
+        lines += [
+            line
+            for line in (DEPLOY / "insights.env").read_text().splitlines()
+            if line and not line.startswith("#")
+        ]
+    return dict(value.split("=", 1) for value in [*lines, *service.get("Environment", [])])
 
 
 @pytest.mark.parametrize("name", ["nginx.conf", "nginx-main.conf", "nginx-export.conf"])
@@ -128,6 +138,11 @@ def test_the_daily_prune_runs_with_the_apps_settings_and_rights():
     assert environment(prune) == {
         k: v for k, v in environment(app).items() if k != "INSIGHTS_BIND"
     }, "the prune must see the same content and folders as the app"
+    # From one file, so that a setting changed for the app is changed for the prune too.
+    assert prune["EnvironmentFile"] == app["EnvironmentFile"] and "Environment" not in prune
+    assert set(environment(app)) - set(
+        environment({"EnvironmentFile": app["EnvironmentFile"]})
+    ) == {"INSIGHTS_BIND"}
     assert prune["User"] == app["User"] and prune["ReadWritePaths"] == app["ReadWritePaths"]
     assert prune["ExecStart"][0].endswith("flask --app app prune")
     assert unit("insights-prune.timer")["OnCalendar"] == ["daily"]

@@ -107,9 +107,7 @@ def test_the_front_serves_pages_static_files_and_304s_and_revalidates(content_di
                 time.sleep(0.2)
 
 
-def test_one_address_searching_without_pause_is_slowed_and_no_other_page_is(
-    content_dir, tmp_path
-):
+def test_one_address_searching_without_pause_is_slowed_and_no_other_page_is(content_dir, tmp_path):
     env = {"INSIGHTS_CONTENT_DIR": str(content_dir), "INSIGHTS_SITE_URL": SITE_URL}
     with gunicorn(env, workers=1) as app_url:
         values = {
