@@ -8,22 +8,24 @@ every query word is in nearly every article: the worst case for ranking):
 ======================  ===================  ===================
 10,003 articles         in memory            one file (WAL)
 ======================  ===================  ===================
-index from cold         8.8 s                9.3 s
-one edited article      30 ms                23 ms
-query p50 / p99         9.4 ms / 14.4 ms     9.1 ms / 14.0 ms
-related p50 / p99       17 ms / 18 ms        17 ms / 18 ms
+searchable from cold     3.3 s                3.8 s
+then its word pairs     5.8 s                6.7 s
+one edited article      34 ms                33 ms
+query p50 / p99         9.4 ms / 14.4 ms     9.5 ms / 14.7 ms
+related p50 / p99       17 ms / 23 ms        17 ms / 23 ms
 index size              134 MB               134 MB
-process RSS             87 -> 276 MB         87 -> 132 MB
+process RSS             91 -> 241 MB         90 -> 135 MB
 ======================  ===================  ===================
 
-At 1,003 articles: 0.76 s from cold, p50 1.9 ms, p99 3.3 ms, 15 MB. Queries cost the same from a
+At 1,003 articles: 0.29 s from cold then 0.51 s for the pairs, p50 1.9 ms, p99 2.8 ms, 15 MB.
+(Before the word pairs below: 3.3 s from cold, p99 30 ms, 99 MB.) Queries cost the same from a
 file; what a file saves is memory, and only if one file were shared by the workers (its pages then
 sit once in the OS cache). But the workers do not see a change at the same moment (each rescans
 on its own clock), so with one shared file a worker that has not yet seen an edit would write the
 old version back, and sharing would need rows kept per version, a cross-process clean-up and a
 writable directory the service owns. In memory, each worker's index holds exactly the articles of
 its own snapshot, its pages and its search change together, and nothing is written to disk: that
-is the choice, at the price of about 190 MB per worker at 10,000 articles (24 MB of the index is
+is the choice, at the price of about 150 MB per worker at 10,000 articles (24 MB of the index is
 the prefix indexes below, which keep ``pro*`` as fast as a word; 35 MB the word pairs).
 
 Word pairs (``search_pairs``): a query made only of phrases (``"open source"``, or a word such as
@@ -31,11 +33,14 @@ Word pairs (``search_pairs``): a query made only of phrases (``"open source"``, 
 whose tokens are each two neighbouring terms, not in ``search`` by positions. Without it the p99
 was 30 ms: a phrase of two words that most articles hold many times ("open source", "source
 models") cost 25 to 30 ms, since FTS5 compares positions in some 8,500 articles and bm25 does it
-again to count them; as one pair token it costs 8 ms. It costs 35 MB and about 5 s of a cold
-build at 10,000 articles (3.3 s before), and it keeps no text, so an article is taken out by
+again to count them; as one pair token it costs 8 ms. It costs 35 MB and about 6 s of a core
+at 10,000 articles, and the table keeps no text, so an article is taken out by
 giving FTS5 back the pairs of its indexed text. A phrase beside a single word or a prefix
 (``"open source" models``, ``"open sou"*``) is still found by positions in ``search``: such a
-query costs what it did (up to about 30 ms for words in most articles).
+query costs what it did (up to about 30 ms for words in most articles). An update of more than
+``PAIRED_AT_ONCE`` articles (a worker's first build) writes the articles at once and leaves their
+pairs to ``pair_up``, which a thread of ``live_index`` calls a batch at a time: the index answers
+as soon as before, finding phrases by positions until every article has its pairs.
 
 Columns: ``title``, ``tags`` (their names) and ``text`` (the summary when the author wrote one,
 then the body made plain by ``markdown_text.plain_text``: no chart or Mermaid blocks, no markup).
@@ -84,6 +89,8 @@ from publishing.search_query import Query, parse
 TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 10_000.0, 100.0, 1.0
 SNIPPET_TOKENS = 24
 MAX_PER_PAGE = 100
+PAIRED_AT_ONCE = 400  # an update of more articles leaves their word pairs to ``pair_up``
+PAIR_BATCH = 200  # articles paired a time by ``pair_up``: the lock is held about 60 ms
 SIMILAR_CANDIDATES = 100  # the best text matches that ``neighbours`` ranks after shared tags
 # Marks around matched words in snippet(): control characters, which the indexed text never
 # holds (``one_line``), so they survive the HTML escaping and become our own <mark> elements.
@@ -182,6 +189,7 @@ class SearchIndex:
         self._articles: dict[int, Article] = {}  # docs.id -> the article indexed
         self._ids: dict[str, int] = {}  # slug -> docs.id
         self._next_id = 1
+        self._unpaired: set[int] = set()  # docs.id of articles whose pairs ``pair_up`` owes
 
     def update(self, articles: Iterable[Article]) -> Changes:
         """Make the index hold exactly ``articles`` (every one the snapshot read, drafts and
@@ -199,10 +207,14 @@ class SearchIndex:
             first_id = self._next_id
             rows = [_row(article) for article in fresh]  # the costly part, outside the lock
             ids = range(first_id, first_id + len(fresh))
+            defer = len(fresh) > PAIRED_AT_ONCE
             with self._lock:
                 self._db.execute("BEGIN")
                 try:
-                    self._write(stale, list(zip(ids, fresh, rows, strict=True)))
+                    self._drop(stale)
+                    self._add(list(zip(ids, fresh, rows, strict=True)))
+                    if not defer:
+                        self._pair(list(zip(ids, rows, strict=True)))
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
@@ -212,31 +224,62 @@ class SearchIndex:
                 for doc, article in zip(ids, fresh, strict=True):
                     self._articles[doc], self._ids[article.slug] = article, doc
                 self._next_id = first_id + len(fresh)
+                self._unpaired.difference_update(stale)
+                if defer:
+                    self._unpaired.update(ids)
             return Changes(indexed=len(fresh), removed=removed)
 
-    def _write(self, stale: list[int], fresh: list[tuple[int, Article, tuple[str, ...]]]) -> None:
-        gone = [(doc,) for doc in stale]
+    @property
+    def unpaired(self) -> int:
+        """How many articles still wait for ``pair_up`` (their phrases found by positions)."""
+        with self._lock:
+            return len(self._unpaired)
+
+    def pair_up(self, limit: int = PAIR_BATCH) -> int:
+        """Write the word pairs of up to ``limit`` articles that an update of many left without
+        them, and say how many are still left. Their text is read from the index, their pairs
+        made outside the lock, so searches go on meanwhile."""
+        with self._updating:
+            with self._lock:
+                todo = sorted(self._unpaired)[:limit]
+                texts = [self._text(doc) for doc in todo]
+            if todo:
+                with self._lock:
+                    self._db.execute("BEGIN")
+                    try:
+                        self._pair(list(zip(todo, texts, strict=True)))
+                        self._db.execute("COMMIT")
+                    except BaseException:
+                        self._db.execute("ROLLBACK")
+                        raise
+                    self._unpaired.difference_update(todo)
+            with self._lock:
+                return len(self._unpaired)
+
+    def _text(self, doc: int) -> tuple[str, str, str]:
+        return self._db.execute(
+            "SELECT title, tags, text FROM search WHERE rowid = ?", (doc,)
+        ).fetchone()
+
+    def _drop(self, stale: list[int]) -> None:
         # The pairs table keeps no copy of its text (it would be as large as its index), so a row
         # is taken out by giving FTS5 the pairs it was given again, made from the indexed text.
-        old = [
-            self._db.execute("SELECT title, tags, text FROM search WHERE rowid = ?", key).fetchone()
-            for key in gone
-        ]
+        paired = [doc for doc in stale if doc not in self._unpaired]
+        old = self._pairs.columns([self._text(doc) for doc in paired])
         self._db.executemany(
             "INSERT INTO pairs(pairs, rowid, title, tags, text) VALUES ('delete', ?, ?, ?, ?)",
-            [(doc, *pairs) for doc, pairs in zip(stale, self._pairs.columns(old), strict=True)],
+            [(doc, *pairs) for doc, pairs in zip(paired, old, strict=True)],
         )
+        gone = [(doc,) for doc in stale]
         self._db.executemany("DELETE FROM search WHERE rowid = ?", gone)
         self._db.executemany("DELETE FROM docs WHERE id = ?", gone)
         self._db.executemany("DELETE FROM doc_tags WHERE doc = ?", gone)
-        # Pairs are made as each row is written, never a whole site's at once.
-        pair_rows = self._pairs.columns(columns for _, _, columns in fresh)
-        for (doc, article, columns), pair_columns in zip(fresh, pair_rows, strict=True):
-            for table, values in (("search", columns), ("pairs", pair_columns)):
-                self._db.execute(
-                    f"INSERT INTO {table}(rowid, title, tags, text) VALUES (?, ?, ?, ?)",
-                    (doc, *values),
-                )
+
+    def _add(self, fresh: list[tuple[int, Article, tuple[str, str, str]]]) -> None:
+        for doc, article, columns in fresh:
+            self._db.execute(
+                "INSERT INTO search(rowid, title, tags, text) VALUES (?, ?, ?, ?)", (doc, *columns)
+            )
             self._db.execute(
                 "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
                 (doc, article.slug, article.version, article.date.timestamp(), article.draft),
@@ -244,6 +287,14 @@ class SearchIndex:
             self._db.executemany(
                 "INSERT INTO doc_tags VALUES (?, ?)", [(slug, doc) for slug in article.tag_slugs]
             )
+
+    def _pair(self, rows: list[tuple[int, tuple[str, str, str]]]) -> None:
+        # Made as each row is written, never a whole site's pairs at once.
+        pair_rows = self._pairs.columns(columns for _, columns in rows)
+        self._db.executemany(
+            "INSERT INTO pairs(rowid, title, tags, text) VALUES (?, ?, ?, ?)",
+            ((doc, *pairs) for (doc, _), pairs in zip(rows, pair_rows, strict=True)),
+        )
 
     def search(
         self,
@@ -267,21 +318,19 @@ class SearchIndex:
         page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
         if not parsed:
             return Results(parsed, 0, Page([], page, 1))
-        # A query of phrases alone is looked up in the word pairs; any single word or prefix
-        # needs the word index (the phrases then found there by their positions).
+        # A query of phrases alone is looked up in the word pairs once every article has them;
+        # any single word or prefix needs the word index (phrases then found by positions).
         pairs = self._pairs.match(parsed)
-        table, match = ("pairs", pairs) if pairs else ("search", parsed.fts())
-        where = f"{table} MATCH :match AND (:everything OR (docs.draft = 0 AND docs.date <= :now))"
-        params: dict[str, object] = {
-            "match": match,
-            "now": now.timestamp(),
-            "everything": show_drafts,
-        }
+        params: dict[str, object] = {"now": now.timestamp(), "everything": show_drafts}
+        where = "(:everything OR (docs.draft = 0 AND docs.date <= :now))"
         if tag is not None:
             where += " AND docs.id IN (SELECT doc FROM doc_tags WHERE slug = :tag)"
             params["tag"] = tag_slug(tag)
-        found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid WHERE {where}"
         with self._lock:
+            table = "pairs" if pairs and not self._unpaired else "search"
+            params["match"] = pairs if table == "pairs" else parsed.fts()
+            found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid"
+            found += f" WHERE {table} MATCH :match AND {where}"
             (total,) = self._db.execute(f"SELECT count(*) {found}", params).fetchone()
             ids = [
                 doc

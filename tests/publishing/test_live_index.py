@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from publishing import live_index
+from publishing import live_index, search_index
 from publishing.library import Library
 from publishing.search_index import SearchIndex
 from tests.support.site import ArticleWriter
@@ -88,3 +88,32 @@ def test_a_small_site_gets_its_index_at_once(content_dir) -> None:
     library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
     ready = live_index.LiveIndex("en").if_ready(library.snapshot())
     assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
+
+
+def test_the_word_pairs_of_a_large_site_are_written_after_it_answers(
+    content_dir, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 0)  # as for a large site
+    monkeypatch.setattr(search_index, "PAIR_BATCH", 1)
+    for n in range(5):
+        write_article(f"wind-{n}", f"title: West wind {n}\ndate: 2026-05-0{n + 1}\n")
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    release, paired = threading.Event(), []
+    pair_up = SearchIndex.pair_up
+
+    def held_pair_up(self, limit=1):
+        assert release.wait(30), "the test never let the pairing go on"
+        paired.append(1)
+        return pair_up(self, limit)
+
+    monkeypatch.setattr(SearchIndex, "pair_up", held_pair_up)
+    live = live_index.LiveIndex("en")
+    index = live.current(library.snapshot())
+    waiting = index.unpaired
+    assert waiting >= 5 and paired == []  # it answers before any pair is written
+    assert hits(index, '"west wind"')[:5] == [f"wind-{n}" for n in range(4, -1, -1)]
+    release.set()
+    for thread in [t for t in threading.enumerate() if t.name == "insights-pairs"]:
+        thread.join(30)
+    assert index.unpaired == 0 and len(paired) == waiting
+    assert hits(index, '"west wind"')[:5] == [f"wind-{n}" for n in range(4, -1, -1)]

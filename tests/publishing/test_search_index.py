@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from publishing import search_index
 from publishing.search_index import SearchIndex, marked, tokenizer
 from tests.support.articles import DAY_ONE, article
 
@@ -312,6 +313,43 @@ def test_an_article_edited_over_and_over_leaves_nothing_behind():
     assert kept.size() < fresh.size() * 1.6  # merging leaves some slack; a leak doubles it
     assert slugs(kept.search('"version 299"', now=NOW)) == ["edited"]
     assert kept.search('"version 298"', now=NOW).total == 0
+
+
+def test_an_update_of_many_articles_leaves_their_pairs_for_later_and_finds_them_meanwhile(
+    monkeypatch,
+):
+    monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
+    first = [article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(8)]
+    second = [
+        first[0],
+        article("a-1", "Edited", "An open source model."),  # paired, so its pairs must go
+        *first[2:5],
+        article("a-5", "Closed", "Closed source models."),
+        article("new", "Source models", "New source models."),
+    ]
+    fresh = SearchIndex()
+    fresh.update(second)
+    while fresh.pair_up():
+        pass
+    queries = ('"open source"', '"source models"', "source-models", '"closed source"')
+
+    def answers(index):
+        return [(r.total, slugs(r)) for r in (index.search(q, now=NOW) for q in queries)]
+
+    index = SearchIndex()
+    index.update(first)
+    assert index.unpaired == 8
+    assert index.pair_up(limit=5) == 3  # a-0 to a-4 paired
+    index.update(second)  # a-1 edited; a-5 to a-7, never paired, gone; a-5 again and new added
+    assert index.unpaired == 0  # three articles are few enough to be paired at once
+    assert answers(index) == answers(fresh)
+
+    index = SearchIndex()
+    index.update(first)
+    before = answers(index)  # found by positions
+    while index.pair_up(limit=3):
+        pass
+    assert answers(index) == before and index.unpaired == 0
 
 
 def test_queries_run_while_another_thread_updates():
