@@ -8,7 +8,8 @@ memory: the stored status and headers (security headers included), the body in t
 the client accepts, or a 304 or 412 by the same rules as the app (``preconditions``). On a miss
 the app answers a plain GET; its response is kept only when the view marked it cacheable
 (``CACHEABLE`` in the environ) and it is a 200 that depends on nothing else in the request.
-Compressed bodies are made once, when an entry is stored.
+Compressed bodies are made once, when an entry is stored. A body over a sixteenth of the store
+is neither stored nor compressed, and an answer not stored still honours the request's conditions.
 
 The store is per process, a least-recently-used map bounded in bytes.
 """
@@ -42,6 +43,7 @@ _STRIPPED = (
     "HTTP_IF_RANGE",
 )
 _SLOT_OVERHEAD = 100  # bytes the LRU map and its bookkeeping spend on each entry
+LARGEST_SHARE = 16  # no body larger than this share of the store is kept (4 MiB of 64 MiB)
 
 
 def footprint(*objects: object) -> int:
@@ -79,9 +81,10 @@ def _entry_size(entry: Entry) -> int:
 
 
 def make_entry(
-    status: str, headers: list[tuple[str, str]], body: bytes, *, brotli_quality: int
+    status: str, headers: list[tuple[str, str]], body: bytes, *, brotli_quality: int | None
 ) -> Entry | None:
-    """An entry for a 200 from the app, or None when it must not be shared."""
+    """An entry for a 200 from the app, or None when it must not be shared. ``brotli_quality``
+    None: its body as it is, not compressed."""
     found = {name.lower(): value for name, value in headers}
     etag = found.get("etag", "")
     tag = etag[1:-1] if len(etag) > 2 and etag[0] == etag[-1] == '"' else ""  # strong ones only
@@ -96,7 +99,7 @@ def make_entry(
     ):
         return None
     payloads = {"identity": (body, len(body))}
-    if variants.is_compressible(found.get("content-type", "")):
+    if brotli_quality is not None and variants.is_compressible(found.get("content-type", "")):
         forms = variants.compressed_forms(body, brotli_quality=brotli_quality)
         payloads.update((coding, (packed, len(packed))) for coding, packed in forms.items())
     made = variants.make_variants(headers, tag, payloads)
@@ -116,14 +119,17 @@ class ResponseCache:
         vary_on_host: bool = True,
         brotli_quality: int = 5,
         passed: tuple[str, ...] = (),
+        largest: int | None = None,
     ) -> None:
         """``passed``: path prefixes answered by the app directly, such as an event stream,
-        which a miss would otherwise read to its end before sending any of it."""
+        which a miss would otherwise read to its end before sending any of it. ``largest``: the
+        largest body kept, a sixteenth of ``max_bytes`` unless given."""
         self.app = app
         self.passed = passed
         self.vary_on_host = vary_on_host
         self.version = version
         self.brotli_quality = brotli_quality
+        self.largest = max_bytes // LARGEST_SHARE if largest is None else largest
         self._store: LRUCache[Hashable, Entry] = LRUCache(max_bytes, getsizeof=_entry_size)
         self._lock = threading.Lock()
 
@@ -148,15 +154,21 @@ class ResponseCache:
             # A rescan that lands while the app answers makes the answer one of the new
             # content, not of the version in the key: stored under it, it would come back
             # whenever the content returns to that version (a file added, then removed).
-            if cacheable and self.version() == key[-1]:
-                entry = make_entry(status, headers, body, brotli_quality=self.brotli_quality)
+            # A body larger than ``largest`` would push out many pages, and compressing it for
+            # nothing but this answer could cost seconds (a 50 MB CSV: 9 s), so it goes as it is.
+            stored = cacheable and len(body) <= self.largest and self.version() == key[-1]
+            quality = self.brotli_quality if stored else None
+            entry = make_entry(status, headers, body, brotli_quality=quality)
             if entry is None:
                 start_response(status, headers)
                 return [] if method == "HEAD" else [body]
-            # The key is counted too: under random Host headers it is most of what grows.
-            entry = replace(entry, size=entry.size + footprint(key) + _SLOT_OVERHEAD)
-            with self._lock, contextlib.suppress(ValueError):  # larger than the whole store
-                self._store[key] = entry
+            if stored:
+                # The key is counted too: under random Host headers it is most of what grows.
+                entry = replace(entry, size=entry.size + footprint(key) + _SLOT_OVERHEAD)
+                with self._lock, contextlib.suppress(ValueError):  # larger than a tiny store
+                    self._store[key] = entry
+        # Stored or not, the answer follows the request's conditions: a 304 to a browser that
+        # has it (the app never saw them).
         return self._answer(entry, environ, start_response)
 
     def _plain_get(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes, bool]:

@@ -97,6 +97,24 @@ def test_a_drafts_files_are_not_served_while_it_is_hidden(client, content_dir):
     assert client.get("/insights/secret-plan/photo.png").status_code == 404
 
 
+def test_a_large_data_file_is_sent_as_it_is_each_time_and_revalidated(client, bundle):
+    """Five MB of CSV: over what the response cache keeps (4 MiB of its 64), so never
+    compressed for a single answer (seconds of a core at every request), and a browser that
+    has it gets a 304."""
+    rows = b"".join(b"2025-%02d,%d\n" % (n % 12 + 1, n) for n in range(500_000))
+    (bundle / "big.csv").write_bytes(b"month,spend\n" + rows)
+    first = client.get("/insights/field-notes/big.csv", headers={"Accept-Encoding": "br, gzip"})
+    assert first.status_code == 200 and len(first.data) > 5_000_000
+    assert "Content-Encoding" not in first.headers
+    again = client.get(
+        "/insights/field-notes/big.csv", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert (again.status_code, again.data) == (304, b"")
+    (bundle / "small.csv").write_bytes(b"month,spend\n" + rows[:20_000])
+    small = client.get("/insights/field-notes/small.csv", headers={"Accept-Encoding": "gzip"})
+    assert small.headers["Content-Encoding"] == "gzip"  # a smaller file is kept, compressed
+
+
 def test_a_new_changed_or_removed_file_shows_at_once(client, bundle):
     (bundle / "extra.png").write_bytes(PNG)
     assert client.get("/insights/field-notes/extra.png").status_code == 200

@@ -214,7 +214,8 @@ def one_entry_cost(size: int) -> int:
 def test_the_store_is_bounded_in_bytes_and_drops_the_least_recently_used():
     calls: list[str] = []
     cost = one_entry_cost(1000)
-    app = ResponseCache(tiny_app(calls, size=1000), lambda: 1, max_bytes=cost * 3 + cost // 2)
+    room = cost * 3 + cost // 2
+    app = ResponseCache(tiny_app(calls, size=1000), lambda: 1, max_bytes=room, largest=room)
     client = Client(app)
     for path in ("/a", "/b", "/c", "/a", "/d", "/a", "/b"):
         client.get(path)
@@ -243,9 +244,38 @@ def test_an_entry_is_counted_for_all_it_holds_key_headers_and_every_coding():
 
 def test_a_response_larger_than_the_store_is_served_but_not_kept():
     calls: list[str] = []
-    client = Client(ResponseCache(tiny_app(calls, size=10_000), lambda: 1, max_bytes=4000))
+    client = Client(
+        ResponseCache(tiny_app(calls, size=10_000), lambda: 1, max_bytes=4000, largest=10**6)
+    )
     assert [len(client.get("/big").data) for _ in range(2)] == [10_000, 10_000]
     assert calls == ["/big", "/big"]
+
+
+def test_a_body_over_the_largest_kept_is_sent_as_it_is_and_answers_its_conditions():
+    """Kept, a large file would push out many pages; compressed for one answer, it would cost
+    seconds of a core at every request (a 50 MB CSV: 9 s)."""
+    calls: list[str] = []
+    text = [("Content-Type", "text/csv")]
+    cache = ResponseCache(tiny_app(calls, size=5000, headers=text), lambda: 1, max_bytes=64_000)
+    client = Client(cache)
+    assert cache.largest == 4000
+    first = client.get("/big.csv", headers={"Accept-Encoding": "br, gzip"})
+    assert len(first.data) == 5000 and "Content-Encoding" not in first.headers
+    assert first.headers["ETag"] == '"t"'
+    again = client.get("/big.csv", headers={"If-None-Match": '"t"'})
+    assert (again.status_code, again.data) == (304, b"")
+    assert client.get("/big.csv", headers={"If-Match": '"other"'}).status_code == 412
+    assert calls == ["/big.csv"] * 3 and len(cache._store) == 0  # never kept
+
+
+def test_a_page_its_view_would_not_have_kept_still_answers_its_conditions():
+    def search(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html"), ("ETag", '"q1"')])
+        return [b"<p>results</p>"]
+
+    client = Client(ResponseCache(search, lambda: 1, max_bytes=10**6))
+    assert client.get("/search/?q=a").status_code == 200
+    assert client.get("/search/?q=a", headers={"If-None-Match": '"q1"'}).status_code == 304
 
 
 @pytest.mark.parametrize(
