@@ -99,8 +99,8 @@ class _Table:
         return number
 
 
-def parse_chart_with_files(
-    source: str, files: Mapping[str, FileData] | None
+def parse_chart(
+    source: str, files: Mapping[str, FileData] | None = None
 ) -> tuple[dict[str, Any], DataFile | None]:
     """The config in ``source`` with a ``data`` that names a file of ``files`` (the article's
     folder; None for an article that is one file) read into labels and datasets, and the file

@@ -131,8 +131,9 @@ def _placed_by_label(value: Any) -> bool:
 
 
 def lint_chart(config: dict[str, Any]) -> list[str]:
-    """Warnings for a config that ``parse_chart`` accepted: unknown keys where authors write
-    them, with the nearest known key, and charts or datasets with nothing to draw."""
+    """Warnings for a config that ``chart_data.parse_chart`` accepted: unknown keys where
+    authors write them, with the nearest known key, and charts or datasets with nothing to
+    draw."""
     warnings = [warning for warning, _ in _unknown(config, TOP_LEVEL, "at the top level", OPTIONS)]
     if isinstance(config.get("plugins"), dict):  # Chart.js wants a list of plugin objects here
         warnings.append("'plugins' at the top level; did you mean 'options.plugins'?")

@@ -53,11 +53,6 @@ def _load(source: str) -> Any:
         raise ChartError(f"invalid JSON: {short(str(exc))}") from None
 
 
-def parse_chart(source: str) -> dict[str, Any]:
-    """The config in ``source``, checked to be one Chart.js can draw, or ``ChartError``."""
-    return check_chart(load_chart(source))
-
-
 def load_chart(source: str) -> Any:
     """What ``source`` holds, if it is plain data of bounded size (not yet a chart's config)."""
     config = _load(source)

@@ -14,7 +14,7 @@ from pymdownx.slugs import slugify
 from publishing.accessible_markup import AccessibleMarkup
 from publishing.bounded_yaml import clip
 from publishing.bundles import FileData
-from publishing.chart_data import parse_chart_with_files
+from publishing.chart_data import parse_chart
 from publishing.chart_lint import lint_chart
 from publishing.charts import ChartError, chart_html, error_box
 from publishing.diagrams import DiagramError, diagram_html
@@ -78,7 +78,7 @@ def _fence(kind: str, build: Build) -> Fence:
 
 
 def _chart(source: str, number: int, files: Mapping[str, FileData] | None) -> tuple[str, list[str]]:
-    config, data_file = parse_chart_with_files(source, files)
+    config, data_file = parse_chart(source, files)
     return chart_html(config, number, data_file), lint_chart(config)
 
 

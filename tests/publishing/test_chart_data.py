@@ -3,7 +3,7 @@ import json
 import pytest
 
 from publishing.bundles import MAX_DATA_BYTES, FileData
-from publishing.chart_data import parse_chart_with_files
+from publishing.chart_data import parse_chart
 from publishing.charts import ChartError, DataFile, chart_html
 
 SPEND = b"month,training,inference\nJan,12,3\nFeb,14,5\nMar,,8\n"
@@ -17,18 +17,18 @@ def files(**named: bytes) -> dict[str, FileData]:
 
 
 def drawn(source: str, **named: bytes) -> dict:
-    config, _ = parse_chart_with_files(source, files(**named))
+    config, _ = parse_chart(source, files(**named))
     return config
 
 
 def refused(source: str, **named: bytes) -> str:
     with pytest.raises(ChartError) as caught:
-        parse_chart_with_files(source, files(**named))
+        parse_chart(source, files(**named))
     return str(caught.value)
 
 
 def test_a_csv_becomes_labels_and_one_dataset_per_y_column_with_gaps_as_null():
-    config, data_file = parse_chart_with_files(LINE, files(spend_csv=SPEND))
+    config, data_file = parse_chart(LINE, files(spend_csv=SPEND))
     assert config["data"] == {
         "labels": ["Jan", "Feb", "Mar"],
         "datasets": [
@@ -53,7 +53,7 @@ def test_title_is_the_charts_title_as_options_plugins_title_would_be_and_options
     source = (
         LINE + "title: Monthly GPU spend (k$)\noptions: {plugins: {legend: {display: false}}}\n"
     )
-    config, data_file = parse_chart_with_files(source, files(spend_csv=SPEND))
+    config, data_file = parse_chart(source, files(spend_csv=SPEND))
     assert config["options"] == {
         "plugins": {
             "legend": {"display": False},
@@ -259,31 +259,31 @@ def test_each_fault_is_named(source, named, message):
 def test_a_file_over_the_data_limit_is_named_with_the_limit():
     too_big = {"s.csv": FileData(MAX_DATA_BYTES + 1, None)}
     with pytest.raises(ChartError, match=r"s.csv is 1,048,577 bytes; .* at most 1,048,576"):
-        parse_chart_with_files("type: bar\ndata: s.csv\n", too_big)
+        parse_chart("type: bar\ndata: s.csv\n", too_big)
 
 
 def test_a_data_file_in_an_article_that_is_one_file_is_named():
     with pytest.raises(
         ChartError, match=r"names the file 'spend\.csv', but this article is a single"
     ):
-        parse_chart_with_files(LINE, None)
+        parse_chart(LINE, None)
 
 
 def test_x_and_y_with_inline_data_are_refused_and_inline_charts_are_as_before():
     inline = '{"type": "bar", "data": {"labels": ["a"], "datasets": [{"data": [1]}]}'
     with pytest.raises(ChartError, match="'x' and 'y' name columns of a data file"):
-        parse_chart_with_files(inline + ', "x": "a", "y": "b"}', files())
-    assert parse_chart_with_files(inline + "}", None) == (json.loads(inline + "}"), None)
+        parse_chart(inline + ', "x": "a", "y": "b"}', files())
+    assert parse_chart(inline + "}", None) == (json.loads(inline + "}"), None)
 
 
 def test_the_chart_links_its_file_and_heads_the_table_with_the_x_column():
-    config, data_file = parse_chart_with_files(
+    config, data_file = parse_chart(
         LINE.replace("spend.csv", "data/my spend.csv"), files(**{"data__my spend_csv": SPEND})
     )
     html = chart_html(config, 2, data_file)
     assert '<a href="data/my%20spend.csv" download>Download the data (CSV)</a>' in html
     assert '<th scope="col">month</th>' in html
-    json_config, json_file = parse_chart_with_files(
+    json_config, json_file = parse_chart(
         "type: bar\ndata: s.json\n", files(s_json=b'[{"m": "a", "v": 1}]')
     )
     assert "Download the data (JSON)" in chart_html(json_config, 1, json_file)

@@ -7,8 +7,9 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from publishing import chart_lint
+from publishing.chart_data import parse_chart
 from publishing.chart_lint import lint_chart
-from publishing.charts import ChartError, parse_chart
+from publishing.charts import ChartError
 from tests.support.site import ROOT
 
 CHART_BLOCK = re.compile(r"```chart\n(.*?)```", re.S)
@@ -17,7 +18,7 @@ MISSPELT = "unknown key 'lables'"
 
 
 def lint(source: str) -> list[str]:
-    return lint_chart(parse_chart(source))
+    return lint_chart(parse_chart(source)[0])
 
 
 def bar(data: str = "{labels: [a, b], datasets: [{label: n, data: [1, 2]}]}", **extra: str) -> str:
@@ -158,7 +159,7 @@ def test_no_key_of_a_shipped_or_tested_chart_is_called_unknown():
     checked = 0
     for name, source in _charts_in_content() + _charts_in_tests():
         try:
-            config = parse_chart(source)
+            config = parse_chart(source)[0]
         except ChartError:
             continue  # a test of a chart that cannot be drawn
         checked += 1
@@ -204,7 +205,7 @@ def test_any_config_parse_chart_accepts_gets_a_list_of_warnings(kind, data, data
         "options": options,
     }
     try:
-        parsed = parse_chart(json.dumps(config))
+        parsed = parse_chart(json.dumps(config))[0]
     except ChartError:
         reject()  # only configs parse_chart accepts are linted (a "labels" of None is not one)
     warnings = lint_chart(parsed)

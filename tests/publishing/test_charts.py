@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from publishing.charts import ChartError, chart_html, chart_title, parse_chart
+from publishing.chart_data import parse_chart
+from publishing.charts import ChartError, chart_html, chart_title
 from tests.support.hostile_input import billion_laughs
 
 BAR = {"type": "bar", "data": {"labels": ["a", "b"], "datasets": [{"label": "n", "data": [1, 2]}]}}
@@ -19,7 +20,7 @@ def test_json_and_yaml_configs_parse_to_the_same_thing():
     as_yaml = (
         "type: bar\ndata:\n  labels: [a, b]\n  datasets:\n    - label: n\n      data: [1, 2]\n"
     )
-    assert parse_chart(json.dumps(BAR)) == parse_chart(as_yaml) == BAR
+    assert parse_chart(json.dumps(BAR))[0] == parse_chart(as_yaml)[0] == BAR
 
 
 @pytest.mark.parametrize(
@@ -56,14 +57,14 @@ def test_json_and_yaml_configs_parse_to_the_same_thing():
 )
 def test_each_unusable_config_is_named(source, message):
     with pytest.raises(ChartError, match=message):
-        parse_chart(source)
+        parse_chart(source)[0]
 
 
 def test_points_and_floating_bars_are_values():
     scatter = {"type": "scatter", "data": {"datasets": [{"data": [{"x": 1, "y": 2}]}]}}
     floating = {"type": "bar", "data": {"labels": ["a"], "datasets": [{"data": [[1, 3]]}]}}
-    assert parse_chart(json.dumps(scatter)) == scatter
-    assert parse_chart(json.dumps(floating)) == floating
+    assert parse_chart(json.dumps(scatter))[0] == scatter
+    assert parse_chart(json.dumps(floating))[0] == floating
 
 
 def test_a_chart_becomes_a_figure_with_canvas_data_and_table():
@@ -146,7 +147,7 @@ def test_hostile_labels_stay_inert_text():
 )
 def test_odd_but_plain_options_still_give_a_chart_with_a_title(options):
     source = "type: bar\ndata: {labels: [a], datasets: [{label: n, data: [1]}]}\n"
-    config = parse_chart(source + f"options: {options}\n")
+    config = parse_chart(source + f"options: {options}\n")[0]
     assert chart_title(config) == "Bar chart: n"
     assert '<canvas role="img" aria-label="Bar chart: n"' in chart_html(config, 1)
 
@@ -174,7 +175,7 @@ def test_odd_but_plain_options_still_give_a_chart_with_a_title(options):
 )
 def test_values_json_cannot_hold_are_named(source, message):
     with pytest.raises(ChartError, match=message):
-        parse_chart(source)
+        parse_chart(source)[0]
 
 
 LAUGHS = billion_laughs()
@@ -228,9 +229,9 @@ LAUGHS = billion_laughs()
 )
 def test_configs_that_would_grow_without_bound_are_refused_naming_the_limit(source, message):
     with pytest.raises(ChartError, match=re.escape(message)):
-        parse_chart(source)
+        parse_chart(source)[0]
 
 
 def test_a_yaml_date_in_a_chart_is_a_text_label():
-    config = parse_chart("type: line\ndata: {labels: [2026-01-01], datasets: [{data: [1]}]}\n")
+    config = parse_chart("type: line\ndata: {labels: [2026-01-01], datasets: [{data: [1]}]}\n")[0]
     assert config["data"]["labels"] == ["2026-01-01"]
