@@ -14,9 +14,10 @@ from tests.support.site import INSTANT, SITE_URL
 def covered_client(content_dir: Path) -> FlaskClient:
     """The shipped articles (shared with their cards) and one with a JPEG cover of its folder."""
     cover = image_bytes(1600, 900, "JPEG")
-    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover}, "Photo")
-    index = folder / "index.md"
-    front = "image: cover.jpg\nimage_alt: A field\ndate: 2026-12-01\nsummary:"
-    index.write_text(index.read_text().replace("date: 2026-01-01\nsummary:", front, 1))
+    front = "image: cover.jpg\nimage_alt: A field\n"
+    files = {"cover.jpg": cover}
+    write_bundle(
+        content_dir, "photo-story", "Text.\n", files, "Photo", date="2026-12-01", front=front
+    )
     app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL, **INSTANT})
     return app.test_client()

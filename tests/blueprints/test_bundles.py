@@ -91,9 +91,7 @@ def test_anything_else_is_a_404(client, bundle, path):
 
 
 def test_a_drafts_files_are_not_served_while_it_is_hidden(client, content_dir):
-    folder = write_bundle(content_dir, "secret-plan", "Text.\n", {"photo.png": PNG})
-    index = folder / "index.md"
-    index.write_text(index.read_text().replace("title:", "draft: true\ntitle:"))
+    write_bundle(content_dir, "secret-plan", "Text.\n", {"photo.png": PNG}, front="draft: true\n")
     assert client.get("/insights/secret-plan/photo.png").status_code == 404
 
 
@@ -317,9 +315,7 @@ def truncated_photo() -> bytes:
 
 
 def covered(content_dir, image: str, data: bytes, body: str = "Text.\n") -> None:
-    folder = write_bundle(content_dir, "trip", body, {image: data}, "Trip")
-    index = folder / "index.md"
-    index.write_text(index.read_text().replace("title: Trip\n", f"title: Trip\nimage: {image}\n"))
+    write_bundle(content_dir, "trip", body, {image: data}, "Trip", front=f"image: {image}\n")
 
 
 def test_an_animation_broken_past_its_first_frame_costs_no_page(content_dir, image_cache_dir):

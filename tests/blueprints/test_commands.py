@@ -181,8 +181,7 @@ def test_prune_removes_the_variants_and_cards_no_article_needs_any_more(content_
     made: list[set[str]] = []
     for colour, title in (("teal", "Before"), ("navy", "After")):
         (folder / "photo.jpg").write_bytes(image_bytes(1600, 800, "JPEG", colour=colour))
-        index = folder / "index.md"
-        index.write_text(index.read_text().replace("title: Before", f"title: {title}"))
+        write_bundle(content_dir, "trip", "![A view](photo.jpg)\n", {}, title)
         app = create_app(config)  # a fresh process's view of the folder
         assert app.test_client().get("/insights/trip/").status_code == 200
         made.append({p.name for p in images.rglob("*") if p.is_file()} - set().union(*made))

@@ -17,10 +17,8 @@ COVER = image_bytes(1600, 900, "JPEG")
 
 @pytest.fixture
 def covered(content_dir: Path) -> str:
-    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": COVER}, "Photo")
-    index = folder / "index.md"
-    front = "image: cover.jpg\nimage_alt: A teal field\ntags: [Photos]\nseries: Photos\nsummary:"
-    index.write_text(index.read_text().replace("summary:", front, 1))
+    front = "image: cover.jpg\nimage_alt: A teal field\ntags: [Photos]\nseries: Photos\n"
+    write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": COVER}, "Photo", front=front)
     return "photo-story"
 
 
@@ -125,9 +123,9 @@ def test_list_entries_show_a_small_lazy_cover(client: FlaskClient, covered: str,
 
 def test_a_small_cover_is_listed_as_it_is(client: FlaskClient, content_dir: Path) -> None:
     small = image_bytes(600, 400)
-    folder = write_bundle(content_dir, "small-one", "Text.\n", {"c.png": small}, "Small")
-    index = folder / "index.md"
-    index.write_text(index.read_text().replace("summary:", "image: c.png\nsummary:", 1))
+    write_bundle(
+        content_dir, "small-one", "Text.\n", {"c.png": small}, "Small", front="image: c.png\n"
+    )
     thumb = soup(client.get("/")).select_one("li.card img.card-cover")
     assert thumb is not None and thumb["src"] == "/insights/small-one/c.png"
 
@@ -135,9 +133,8 @@ def test_a_small_cover_is_listed_as_it_is(client: FlaskClient, content_dir: Path
 def test_a_broken_cover_costs_the_cover_not_the_page(
     client: FlaskClient, content_dir: Path
 ) -> None:
-    folder = write_bundle(content_dir, "broken", "Text.\n", {"cover.png": b"not a png"}, "Broken")
-    index = folder / "index.md"
-    index.write_text(index.read_text().replace("summary:", "image: cover.png\nsummary:", 1))
+    files = {"cover.png": b"not a png"}
+    write_bundle(content_dir, "broken", "Text.\n", files, "Broken", front="image: cover.png\n")
     response = client.get("/insights/broken/")
     assert response.status_code == 200
     page = soup(response)

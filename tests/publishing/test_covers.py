@@ -19,11 +19,8 @@ UTC = ZoneInfo("UTC")
 
 def bundled(content: Path, image: str, files: dict[str, bytes], alt: str | None = "A cover"):
     alt_line = f"image_alt: {alt}\n" if alt else ""
-    folder = write_bundle(content, "story", "Text.\n", files)
+    folder = write_bundle(content, "story", "Text.\n", files, front=f"image: '{image}'\n{alt_line}")
     index = folder / "index.md"
-    index.write_text(
-        index.read_text().replace("summary:", f"image: '{image}'\n{alt_line}summary:", 1)
-    )
     listed = {entry.name: entry for entry in list_articles(content)[0]}["story/index.md"]
     bundle = Bundle(folder, listed.bundle or ())
     return read_article(index, index.read_bytes(), author="A", tz=UTC, bundle=bundle)

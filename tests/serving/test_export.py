@@ -254,11 +254,8 @@ def test_every_share_image_and_cover_of_every_exported_page_resolves(
     app, content_dir, tmp_path, write_article
 ):
     cover = image_bytes(1600, 900, "JPEG")
-    folder = write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover})
-    index = folder / "index.md"
-    index.write_text(
-        index.read_text().replace("summary:", "image: cover.jpg\nimage_alt: A field\nsummary:", 1)
-    )
+    front = "image: cover.jpg\nimage_alt: A field\n"
+    write_bundle(content_dir, "photo-story", "Text.\n", {"cover.jpg": cover}, front=front)
     write_article("flat-one", "title: A flat article with a card\ndate: 2026-01-02\n")
     target = tmp_path / "site"
     result = app.test_cli_runner().invoke(args=["export", str(target)])

@@ -8,16 +8,25 @@ from pathlib import Path
 
 from PIL import Image
 
-FRONT_MATTER = "title: {title}\ndate: 2026-01-01\nsummary: An article with its own files.\n"
+FRONT_MATTER = "title: {title}\ndate: {date}\nsummary: An article with its own files.\n"
 
 
 def write_bundle(
-    content_dir: Path, name: str, body: str, files: dict[str, bytes], title: str = "Bundled"
+    content_dir: Path,
+    name: str,
+    body: str,
+    files: dict[str, bytes],
+    title: str = "Bundled",
+    *,
+    date: str = "2026-01-01",
+    front: str = "",
 ) -> Path:
-    """Writes the folder ``name`` with its ``index.md`` and ``files`` (paths may hold '/')."""
+    """Writes the folder ``name`` with its ``index.md`` and ``files`` (paths may hold '/');
+    ``front``: more lines of front matter (``"image: cover.jpg\n"``)."""
     folder = content_dir / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.md").write_text(f"---\n{FRONT_MATTER.format(title=title)}---\n{body}")
+    head = FRONT_MATTER.format(title=title, date=date) + front
+    (folder / "index.md").write_text(f"---\n{head}---\n{body}")
     for file_name, data in files.items():
         (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
         (folder / file_name).write_bytes(data)
