@@ -352,6 +352,64 @@ def test_an_update_of_many_articles_leaves_their_pairs_for_later_and_finds_them_
     assert answers(index) == before and index.unpaired == 0
 
 
+def test_a_change_of_many_paired_articles_drops_every_pair_and_finds_them_meanwhile(
+    monkeypatch,
+):
+    monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
+    first = [article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(8)]
+    second = [  # a new checkout: five paired articles changed, one gone, one new
+        *(article(f"a-{n}", f"Closed source {n}", "Closed source models.") for n in range(5)),
+        *first[5:7],
+        article("new", "Source models", "New open source models."),
+    ]
+    fresh = SearchIndex()
+    fresh.update(second)
+    while fresh.pair_up():
+        pass
+    queries = ('"open source"', '"closed source"', "source-models", '"source 6"')
+
+    def answers(index):
+        return [(r.total, slugs(r)) for r in (index.search(q, now=NOW) for q in queries)]
+
+    index = SearchIndex()
+    index.update(first)
+    while index.pair_up():
+        pass
+    index.update(second)
+    assert index.unpaired == len(second)  # every pair dropped, to be made again
+    assert answers(index) == answers(fresh)  # found by positions meanwhile
+    while index.pair_up(limit=2):
+        pass
+    assert answers(index) == answers(fresh)
+    assert index.size() < fresh.size() * 1.3  # the dropped pairs are gone, not kept beside
+
+
+@pytest.mark.parametrize("making", ["pair_up", "update"])
+def test_searches_go_on_while_word_pairs_are_made(monkeypatch, making):
+    index = SearchIndex()
+    index.update([article(f"a-{n}", "Zephyr", "Open source models.") for n in range(5)])
+    if making == "pair_up":
+        monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 0)
+        index.update([article(f"b-{n}", "Zephyr", "Open source models.") for n in range(5)])
+    searched_meanwhile = []
+    columns = search_index.WordPairs.columns
+
+    def slow_columns(self, rows):
+        search = threading.Thread(target=index.search, args=("zephyr",), kwargs={"now": NOW})
+        search.start()
+        search.join(5)
+        searched_meanwhile.append(not search.is_alive())
+        yield from columns(self, rows)
+
+    monkeypatch.setattr(search_index.WordPairs, "columns", slow_columns)
+    if making == "pair_up":
+        assert index.pair_up() == 0
+    else:
+        index.update([article("c", "Zephyr", "Open source models.")])
+    assert searched_meanwhile and all(searched_meanwhile)
+    assert slugs(index.search('"source models"', now=NOW))
+
+
 def test_queries_run_while_another_thread_updates():
     index = SearchIndex()
     before = [article(f"a-{n}", "Zephyr") for n in range(50)]
