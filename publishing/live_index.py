@@ -28,37 +28,37 @@ class LiveIndex:
         self._pid: int | None = None
         self._index: SearchIndex | None = None
         self._version: str | None = None
-        self._building: int | None = None  # the process whose first build has been started
+        self._building: int | None = None  # the process whose ``_level`` thread runs
         self._pairing: int | None = None  # the process whose ``pair_up`` thread runs
 
     def if_ready(self, snapshot: Snapshot) -> SearchIndex | None:
-        """The index level with ``snapshot`` when this process has built one; None while the
-        first build runs (started here, in the background, if it was not yet).
+        """The index level with ``snapshot``, or None while it is being brought level (which is
+        started here, in the background, if it was not yet).
 
         Pages that only garnish themselves with the index (related articles) use this, so no
-        visitor waits for a first build of a large site: about 3.5 s at 10,000 articles and
-        0.3 s at 1,000, longer than a cold start may take (its word pairs then take a thread
-        as long again, while the index answers). A site of at most ``SYNC_BUILD_ARTICLES`` is
-        built at once, so its pages are the same from the first. Bringing a built index level
-        with a new snapshot costs milliseconds and is done at once.
+        visitor waits for a large site's index: its first build takes about 3.5 s at 10,000
+        articles (0.3 s at 1,000), longer than a cold start may take, and a change of many
+        articles at once (a new checkout) about as long; one edited article takes some 30 ms.
+        A site of at most ``SYNC_BUILD_ARTICLES`` is brought level at once, so its pages are
+        the same from the first.
         """
-        if self._pid == os.getpid() and self._version is not None:  # built once: level it
-            return self.current(snapshot)
-        if len(snapshot.articles) <= SYNC_BUILD_ARTICLES:
+        built = self._pid == os.getpid() and self._version == snapshot.version
+        if built or len(snapshot.articles) <= SYNC_BUILD_ARTICLES:
             return self.current(snapshot)
         with self._starting:
             if self._building != os.getpid():
                 self._building = os.getpid()
                 threading.Thread(
-                    target=self._first_build, args=(snapshot,), name="insights-index", daemon=True
+                    target=self._level, args=(snapshot,), name="insights-index", daemon=True
                 ).start()
         return None
 
-    def _first_build(self, snapshot: Snapshot) -> None:
+    def _level(self, snapshot: Snapshot) -> None:
         try:
             self.current(snapshot)
         except Exception:  # pages go on without related articles; the next one tries again
-            log.exception("the search index could not be built")
+            log.exception("the search index could not be brought level with the articles")
+        finally:
             with self._starting:
                 self._building = None
 

@@ -18,6 +18,13 @@ def hits(index, query: str) -> list[str]:
     return [hit.slug for hit in index.search(query, now=NOW).hits]
 
 
+def finish(name: str) -> None:
+    """Wait for this process's threads called ``name`` to end."""
+    for thread in [t for t in threading.enumerate() if t.name == name]:
+        thread.join(30)
+        assert not thread.is_alive(), f"{name} never ended"
+
+
 def test_it_follows_the_snapshot_and_is_rebuilt_in_a_new_process(
     content_dir, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -60,10 +67,37 @@ def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(
         assert not page.is_alive(), "a page waited for the first build"
     assert answers == [None, None, None] and len(builds) == 1
     release.set()
-    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
-        thread.join(30)
+    finish("insights-index")
     ready = live.if_ready(snapshot)
     assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
+
+
+def test_if_ready_never_waits_for_a_large_site_to_take_in_a_change(
+    content_dir, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_index, "SYNC_BUILD_ARTICLES", 0)
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    live = live_index.LiveIndex("en")
+    assert live.current(library.snapshot()) is not None  # built
+    write_article("otter", "title: Otter\ndate: 2026-05-01\n")
+    edited = library.snapshot()
+    release, update = threading.Event(), SearchIndex.update
+
+    def held_update(self, articles):
+        assert release.wait(30), "the test never let the update finish"
+        return update(self, articles)
+
+    monkeypatch.setattr(SearchIndex, "update", held_update)
+    answers: list = []
+    page = threading.Thread(target=lambda: answers.append(live.if_ready(edited)))
+    page.start()
+    page.join(10)
+    assert not page.is_alive(), "a page waited for the index to take in a change"
+    assert answers == [None]
+    release.set()
+    finish("insights-index")
+    ready = live.if_ready(edited)
+    assert ready is not None and hits(ready, "otter") == ["otter"]
 
 
 def test_a_first_build_that_fails_is_tried_again_by_a_later_page(
@@ -75,12 +109,10 @@ def test_a_first_build_that_fails_is_tried_again_by_a_later_page(
     update = SearchIndex.update
     monkeypatch.setattr(SearchIndex, "update", lambda self, articles: 1 / 0)
     assert live.if_ready(snapshot) is None
-    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
-        thread.join(30)
+    finish("insights-index")
     monkeypatch.setattr(SearchIndex, "update", update)
     assert live.if_ready(snapshot) is None  # started again
-    for thread in [t for t in threading.enumerate() if t.name == "insights-index"]:
-        thread.join(30)
+    finish("insights-index")
     assert live.if_ready(snapshot) is not None
 
 
@@ -113,7 +145,6 @@ def test_the_word_pairs_of_a_large_site_are_written_after_it_answers(
     assert waiting >= 5 and paired == []  # it answers before any pair is written
     assert hits(index, '"west wind"')[:5] == [f"wind-{n}" for n in range(4, -1, -1)]
     release.set()
-    for thread in [t for t in threading.enumerate() if t.name == "insights-pairs"]:
-        thread.join(30)
+    finish("insights-pairs")
     assert index.unpaired == 0 and len(paired) == waiting
     assert hits(index, '"west wind"')[:5] == [f"wind-{n}" for n in range(4, -1, -1)]
