@@ -315,11 +315,28 @@ def test_an_article_edited_over_and_over_leaves_nothing_behind():
     assert kept.search('"version 298"', now=NOW).total == 0
 
 
+OPEN_SOURCE = [article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(8)]
+PHRASES = ('"open source"', '"source models"', "source-models", '"closed source"', '"source 6"')
+
+
+def paired(articles):
+    """A fresh index of ``articles``, every word pair written."""
+    index = SearchIndex()
+    index.update(articles)
+    while index.pair_up():
+        pass
+    return index
+
+
+def phrase_answers(index):
+    return [(r.total, slugs(r)) for r in (index.search(q, now=NOW) for q in PHRASES)]
+
+
 def test_an_update_of_many_articles_leaves_their_pairs_for_later_and_finds_them_meanwhile(
     monkeypatch,
 ):
     monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
-    first = [article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(8)]
+    first = OPEN_SOURCE
     second = [
         first[0],
         article("a-1", "Edited", "An open source model."),  # paired, so its pairs must go
@@ -327,60 +344,39 @@ def test_an_update_of_many_articles_leaves_their_pairs_for_later_and_finds_them_
         article("a-5", "Closed", "Closed source models."),
         article("new", "Source models", "New source models."),
     ]
-    fresh = SearchIndex()
-    fresh.update(second)
-    while fresh.pair_up():
-        pass
-    queries = ('"open source"', '"source models"', "source-models", '"closed source"')
-
-    def answers(index):
-        return [(r.total, slugs(r)) for r in (index.search(q, now=NOW) for q in queries)]
-
     index = SearchIndex()
     index.update(first)
     assert index.unpaired == 8
     assert index.pair_up(limit=5) == 3  # a-0 to a-4 paired
     index.update(second)  # a-1 edited; a-5 to a-7, never paired, gone; a-5 again and new added
     assert index.unpaired == 0  # three articles are few enough to be paired at once
-    assert answers(index) == answers(fresh)
+    assert phrase_answers(index) == phrase_answers(paired(second))
 
     index = SearchIndex()
     index.update(first)
-    before = answers(index)  # found by positions
+    before = phrase_answers(index)  # found by positions
     while index.pair_up(limit=3):
         pass
-    assert answers(index) == before and index.unpaired == 0
+    assert phrase_answers(index) == before and index.unpaired == 0
 
 
 def test_a_change_of_many_paired_articles_drops_every_pair_and_finds_them_meanwhile(
     monkeypatch,
 ):
     monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
-    first = [article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(8)]
     second = [  # a new checkout: five paired articles changed, one gone, one new
         *(article(f"a-{n}", f"Closed source {n}", "Closed source models.") for n in range(5)),
-        *first[5:7],
+        *OPEN_SOURCE[5:7],
         article("new", "Source models", "New open source models."),
     ]
-    fresh = SearchIndex()
-    fresh.update(second)
-    while fresh.pair_up():
-        pass
-    queries = ('"open source"', '"closed source"', "source-models", '"source 6"')
-
-    def answers(index):
-        return [(r.total, slugs(r)) for r in (index.search(q, now=NOW) for q in queries)]
-
-    index = SearchIndex()
-    index.update(first)
-    while index.pair_up():
-        pass
+    fresh = paired(second)
+    index = paired(OPEN_SOURCE)
     index.update(second)
     assert index.unpaired == len(second)  # every pair dropped, to be made again
-    assert answers(index) == answers(fresh)  # found by positions meanwhile
+    assert phrase_answers(index) == phrase_answers(fresh)  # found by positions meanwhile
     while index.pair_up(limit=2):
         pass
-    assert answers(index) == answers(fresh)
+    assert phrase_answers(index) == phrase_answers(fresh)
     assert index.size() < fresh.size() * 1.3  # the dropped pairs are gone, not kept beside
 
 
