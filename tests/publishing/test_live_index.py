@@ -2,6 +2,7 @@
 never the one a parent process built (an SQLite connection must not cross a fork)."""
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -23,6 +24,33 @@ def finish(name: str) -> None:
     for thread in [t for t in threading.enumerate() if t.name == name]:
         thread.join(30)
         assert not thread.is_alive(), f"{name} never ended"
+
+
+def hold_updates(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[list[str]]]:
+    """Make every ``SearchIndex.update`` wait for the returned event; the list gets the slugs
+    each was given, as it starts."""
+    release, started, update = threading.Event(), [], SearchIndex.update
+
+    def held_update(self, articles):
+        articles = list(articles)
+        started.append(sorted(article.slug for article in articles))
+        assert release.wait(30), "the test never let the update finish"
+        return update(self, articles)
+
+    monkeypatch.setattr(SearchIndex, "update", held_update)
+    return release, started
+
+
+@pytest.fixture
+def large_site(
+    content_dir, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Library, live_index.LiveIndex]:
+    """A library and its index, built, treated as a site too large to build in a request."""
+    monkeypatch.setattr(live_index, "SYNC_BUILD_ARTICLES", 0)
+    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
+    live = live_index.LiveIndex("en")
+    live.current(library.snapshot())
+    return library, live
 
 
 def test_it_follows_the_snapshot_and_is_rebuilt_in_a_new_process(
@@ -49,15 +77,7 @@ def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(
     library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
     live = live_index.LiveIndex("en")
     snapshot = library.snapshot()
-    release, builds = threading.Event(), []
-    update = SearchIndex.update
-
-    def held_update(self, articles):
-        builds.append(1)
-        assert release.wait(30), "the test never let the build finish"
-        return update(self, articles)
-
-    monkeypatch.setattr(SearchIndex, "update", held_update)
+    release, builds = hold_updates(monkeypatch)
     answers = []
     pages = [threading.Thread(target=lambda: answers.append(live.if_ready(snapshot)))
              for _ in range(3)]  # fmt: skip
@@ -65,29 +85,25 @@ def test_if_ready_never_waits_for_a_first_build_and_starts_it_once(
         page.start()
         page.join(10)
         assert not page.is_alive(), "a page waited for the first build"
+        for _ in range(1000):  # the first page's build under way before the next page
+            if builds:
+                break
+            time.sleep(0.01)
     assert answers == [None, None, None] and len(builds) == 1
+    assert sum(thread.name == "insights-index" for thread in threading.enumerate()) == 1
     release.set()
     finish("insights-index")
     ready = live.if_ready(snapshot)
     assert ready is not None and hits(ready, "latency")[0] == "reading-the-latency-budget"
 
 
-def test_if_ready_never_waits_for_a_large_site_to_take_in_a_change(
-    content_dir, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
+def test_a_large_site_takes_in_changes_in_the_background_and_never_undoes_one(
+    large_site, write_article: ArticleWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(live_index, "SYNC_BUILD_ARTICLES", 0)
-    library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
-    live = live_index.LiveIndex("en")
-    assert live.current(library.snapshot()) is not None  # built
+    library, live = large_site
     write_article("otter", "title: Otter\ndate: 2026-05-01\n")
     edited = library.snapshot()
-    release, update = threading.Event(), SearchIndex.update
-
-    def held_update(self, articles):
-        assert release.wait(30), "the test never let the update finish"
-        return update(self, articles)
-
-    monkeypatch.setattr(SearchIndex, "update", held_update)
+    release, taken_in = hold_updates(monkeypatch)
     answers: list = []
     page = threading.Thread(target=lambda: answers.append(live.if_ready(edited)))
     page.start()
@@ -98,6 +114,26 @@ def test_if_ready_never_waits_for_a_large_site_to_take_in_a_change(
     finish("insights-index")
     ready = live.if_ready(edited)
     assert ready is not None and hits(ready, "otter") == ["otter"]
+
+    # A page that read the files a moment before a search took in a newer reading.
+    release.clear()
+    write_article("heron", "title: Heron\ndate: 2026-05-02\n")
+    older = library.snapshot()
+    write_article("wren", "title: Wren\ndate: 2026-05-03\n")
+    newer = library.snapshot()
+    search = threading.Thread(target=live.current, args=(newer,))
+    search.start()
+    for _ in range(1000):  # the search holds the index, taking in the newer reading
+        if len(taken_in) == 2:
+            break
+        search.join(0.01)
+    assert live.if_ready(older) is None
+    release.set()
+    search.join(30)
+    finish("insights-index")
+    assert len(taken_in) == 2  # the page's older reading was never taken in after it
+    ready = live.if_ready(newer)
+    assert ready is not None and hits(ready, "wren") == ["wren"]
 
 
 def test_a_first_build_that_fails_is_tried_again_by_a_later_page(
