@@ -219,15 +219,18 @@ class SearchIndex:
             first_id = self._next_id
             rows = [_row(article) for article in fresh]  # the costly part, outside the lock
             ids = range(first_id, first_id + len(fresh))
-            with self._lock:
-                paired = [doc for doc in stale if doc not in self._unpaired]
-                old_texts = [self._text(doc) for doc in paired]
+            # ``_unpaired`` changes only under ``_updating``, held here: no lock to read it.
+            paired = [doc for doc in stale if doc not in self._unpaired]
             # Many paired articles changed at once (a new checkout): every pair is dropped and
             # left to ``pair_up``, since remaking their old pairs only to delete them would cost
             # as much as a first build.
             reset = len(paired) > PAIRED_AT_ONCE
             defer = reset or len(fresh) > PAIRED_AT_ONCE
-            old = [] if reset else list(zip(paired, self._pairs.columns(old_texts), strict=True))
+            old: list[tuple[int, tuple[str, ...]]] = []
+            if not reset:
+                with self._lock:
+                    old_texts = [self._text(doc) for doc in paired]
+                old = list(zip(paired, self._pairs.columns(old_texts), strict=True))
             new = [] if defer else list(zip(ids, self._pairs.columns(rows), strict=True))
             with self._lock:
                 with self._transaction():
