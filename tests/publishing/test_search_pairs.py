@@ -57,6 +57,17 @@ def test_a_phrase_found_through_its_pairs_is_the_phrase_fts5_finds(
     assert found(through_pairs(pairs, rows), match) == found(oracle(language, rows), query.fts())
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.text(st.characters(categories=("L", "N")), min_size=1, max_size=12),
+    language=st.sampled_from(["en", "fr"]),
+)
+def test_letters_and_digits_alone_are_one_term_as_match_assumes(word, language):
+    assume(word.isalnum())  # Python's letters and numbers: what ``match`` skips tokenizing
+    [(pairs,)] = WordPairs(tokenizer(language)).columns([(word,)])
+    assert pairs == ""  # FTS5 made one term of it, or none: no pair
+
+
 def test_pairs_are_made_of_the_tokenizers_terms():
     pairs = WordPairs(tokenizer("en"))
     [(title, text)] = pairs.columns([("Open-Source MODELS", "Café, running\tnaïve!")])
