@@ -1,14 +1,17 @@
-"""A visitor's search query read as a visitor means it, and written as FTS5 syntax that cannot
-mean anything else.
+"""A visitor's search query read as a visitor means it, and written as FTS5 syntax that cannot mean
+anything else.
 
 The query is never handed to FTS5 as it came: it is cut to ``MAX_QUERY_CHARS``, stripped of
 control, format, surrogate and unassigned characters, and split into terms: words on white space,
-and "quoted phrases" (an unclosed quote runs to the end). A word ending in ``*`` is a prefix, as
-is a phrase followed by ``*``. A term with no letter or digit (``-``, ``:``, ``*``, emoji) is
-dropped, since the tokenizer would make nothing of it; repeats are dropped and at most
-``MAX_TERMS`` are kept. Each term is then written as an FTS5 string (``"…"``, inner quotes
-doubled), so ``AND``, ``OR``, ``NOT``, ``NEAR``, ``(``, ``:``, ``^``, ``-`` and column names are
-words like any other, and every term must match.
+and "quoted phrases" (an unclosed quote runs to the end). A word ending in ``*`` is a prefix, as is
+a phrase followed by ``*``, when the last word the ``*`` ends has ``MIN_PREFIX_CHARS`` letters or
+digits at least: FTS5 puts the ``*`` on the last token, and a one-letter prefix (``"open s"*``,
+``open-s*``) makes it merge every word beginning with that letter (0.3 s at 10,000 articles,
+against 18 ms for ``to*``); without the ``*`` it is read as written. A term with no letter or digit
+(``-``, ``:``, ``*``, emoji) is dropped, since the tokenizer would make nothing of it; repeats are
+dropped and at most ``MAX_TERMS`` are kept. Each term is then written as an FTS5 string (``"…"``,
+inner quotes doubled), so ``AND``, ``OR``, ``NOT``, ``NEAR``, ``(``, ``:``, ``^``, ``-`` and column
+names are words like any other, and every term must match.
 """
 
 import re
@@ -20,6 +23,7 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MIN_PREFIX_CHARS = 2  # "a*" would stand for most of the vocabulary: read as the word "a"
 
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what every tokenizer here keeps in a token
 _PIECE = re.compile(r'"([^"]*)(?:"(\*)?|$)|([^\s"]+)')
 
 
@@ -64,12 +68,20 @@ def parse(raw: str) -> Query:
     for phrase, phrase_star, word in _PIECE.findall(text):
         if word:
             stem = word.rstrip("*")
-            term = Term(stem, prefix=stem != word and _letters(stem) >= MIN_PREFIX_CHARS)
+            term = Term(stem, prefix=stem != word and _prefix_ends_well(stem))
         else:
-            term = Term(" ".join(phrase.split()), prefix=bool(phrase_star))
+            text = " ".join(phrase.split())
+            term = Term(text, prefix=bool(phrase_star) and _prefix_ends_well(text))
         if _letters(term.text):
             terms.setdefault((term.text.casefold(), term.prefix), term)
     return Query(tuple(terms.values())[:MAX_TERMS])
+
+
+def _prefix_ends_well(text: str) -> bool:
+    """Whether the last run of letters and digits in ``text``, the token FTS5 would put the
+    ``*`` on, is long enough to be a prefix."""
+    runs = _RUN.findall(text)
+    return bool(runs) and len(runs[-1]) >= MIN_PREFIX_CHARS
 
 
 def _letters(text: str) -> int:

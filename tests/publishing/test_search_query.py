@@ -39,6 +39,17 @@ def test_a_prefix_needs_two_letters():
     assert terms("a* ab*") == ["a", "ab*"]
 
 
+def test_the_star_of_a_phrase_or_split_word_needs_two_letters_in_its_last_word():
+    assert terms('"open s"* open-s* "t"* "open so"* open-so* "open, s."*') == [
+        '"open s"',
+        "open-s",
+        "t",
+        '"open so"*',
+        "open-so*",
+        '"open, s."',
+    ]
+
+
 def test_control_and_format_characters_are_dropped():
     assert terms("ze\x00phyr\u200b \ud800gust\x1b") == ["zephyr", "gust"]
 
