@@ -11,11 +11,14 @@
   if (!section || !asked || section.dataset.query) return;
 
   const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLocaleLowerCase();
-  // The same reading as the server's: "quoted phrases", words, a trailing * for a prefix.
+  // The same reading as the server's: "quoted phrases", words, a trailing * for a prefix when
+  // the last word before it has two letters or digits at least.
+  const prefixable = (text) => ((text.match(/[\p{L}\p{N}]+/gu) || [""]).at(-1)).length >= 2;
   const terms = [...asked.slice(0, 200).matchAll(/"([^"]*)(?:"(\*)?|$)|([^\s"]+)/g)]
     .map(([, phrase, star, word]) => word
       ? { text: fold(word.replace(/\*+$/, "")), prefix: word.endsWith("*") }
       : { text: fold(phrase.trim().split(/\s+/).join(" ")), prefix: Boolean(star) })
+    .map((term) => ({ ...term, prefix: term.prefix && prefixable(term.text) }))
     .filter((term) => /[\p{L}\p{N}]/u.test(term.text))
     .slice(0, 8);
 

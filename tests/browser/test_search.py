@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 
@@ -60,5 +61,11 @@ def test_the_exports_search_finds_an_article_with_no_server_behind_it(browser, t
             hits.locator("a").first.wait_for()
             assert "Reading the Latency Budget" in hits.inner_text()
             assert hits.locator("mark").count() >= 1
+            # A * is a prefix after two letters, as on the server; after one it is dropped.
+            for query, found in (('"reading the laten"*', True), ('"reading the l"*', False)):
+                page.goto(f"{base}/search/?q={quote(query)}")
+                page.locator("#search-summary").wait_for()
+                shown = page.locator(".search-results").inner_text()
+                assert ("Reading the Latency Budget" in shown) is found, query
         finally:
             context.close()
