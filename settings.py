@@ -155,6 +155,12 @@ class Settings:
         "shows an error box naming this limit.",
         between=(0.1, 600),
     )
+    search_timeout: float = setting(
+        1.0,
+        "Seconds a search may run. Past it the search is stopped and its page (503) asks for "
+        "fewer or longer words; no query comes near it at 10,000 articles.",
+        between=(0.001, 60),
+    )
     words_per_minute: int = setting(
         220, 'Reading speed for "N words · M mins".', between=(50, 2000)
     )

@@ -7,15 +7,20 @@ cached article; keying the cache by the normalised query would save that only fo
 queries, and let every distinct query take memory from the pages everyone reads.
 """
 
+import logging
+
 from flask import Blueprint, Response, render_template, request
 
 from extensions import library, search_index, settings
 from hooks.responses import conditional
 from publishing.markdown_text import one_line
 from publishing.metadata import tag_slug
+from publishing.pagination import Page
+from publishing.search_index import Results, SearchTimeout
 from publishing.search_query import MAX_QUERY_CHARS
 
 bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
 
 MAX_PAGE = 10_000  # past any real result list; keeps the SQL offset a small number
 
@@ -35,14 +40,20 @@ def search() -> Response:
     snapshot, now = library().snapshot(), library().now()
     query, tag = _field("q"), tag_slug(_field("tag")) or None
     view = snapshot.view(now, settings().show_drafts)
-    results = search_index(snapshot).search(
-        query,
-        tag=tag,
-        page=_page_number(request.args.get("page", "")),
-        per_page=settings().per_page,
-        now=now,
-        show_drafts=settings().show_drafts,
-    )
+    stopped = None
+    try:
+        results = search_index(snapshot).search(
+            query,
+            tag=tag,
+            page=_page_number(request.args.get("page", "")),
+            per_page=settings().per_page,
+            now=now,
+            show_drafts=settings().show_drafts,
+            timeout=settings().search_timeout,
+        )
+    except SearchTimeout as timeout:
+        log.warning("%s", timeout)
+        stopped, results = timeout, Results(timeout.query, 0, Page([], 1, 1))
     found_tag = view.tags.get(tag) if tag else None
     html = render_template(
         "search.html",
@@ -51,7 +62,10 @@ def search() -> Response:
         tag_name=found_tag.name if found_tag else tag,
         tags=view.tags,
         results=results,
+        stopped=stopped,
     )
+    if stopped:
+        return Response(html, 503, mimetype="text/html")
     # Validators, 304s and 412s as pages have, but never stored under the path alone (above).
     return conditional(html, snapshot.changed(now), cacheable=False)
 

@@ -147,6 +147,27 @@ def test_an_edit_an_addition_and_a_deletion_are_found_at_once(client, write_arti
     assert titles(client.get("/search/?q=numbat")) == []
 
 
+def test_a_search_past_its_time_answers_503_and_says_what_to_do(
+    content_dir: Path, write_article: ArticleWriter, caplog
+):
+    body = " ".join(["wombat numbat quokka bilby b"] * 100)  # b: the query's <b> matches
+    for n in range(300):
+        write_article(f"m{n}", f"title: Marsupials {n}\ndate: 2026-06-01\n", body)
+    settings = {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
+    fast = create_app({**settings, "SEARCH_TIMEOUT": 0.001}).test_client()
+    response = fast.get("/search/?q=wombat+numbat+quokka+bilby+<b>")
+    assert response.status_code == 503 and "text/html" in response.content_type
+    page = soup(response)
+    assert "was stopped" in text(page.select_one("#search-summary"))
+    assert "wombat numbat quokka bilby <b>" in text(page.select_one("#search-summary strong"))
+    assert not page.select(".search-results b") and not page.select(".search-hits")
+    assert page.select_one('.search-empty a[href="/tags/"]')
+    assert input_value(response) == "wombat numbat quokka bilby <b>"
+    assert "stopped after 0.001 s" in caplog.text
+    patient = create_app(settings).test_client()  # the default: a whole second
+    assert len(titles(patient.get("/search/?q=wombat+numbat+quokka+bilby"))) == 10
+
+
 @pytest.mark.parametrize("query", HOSTILE)
 def test_every_hostile_query_answers_200_and_is_never_echoed_unescaped(client, query):
     response = client.get("/search/", query_string={"q": query, "tag": query})

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publishing import search_index
-from publishing.search_index import SearchIndex, marked, tokenizer
+from publishing.search_index import SearchIndex, SearchTimeout, marked, tokenizer
 from tests.support.articles import DAY_ONE, article
 
 NOW = DAY_ONE + timedelta(days=365)
@@ -157,6 +157,16 @@ def test_drafts_and_scheduled_articles_are_found_only_with_show_drafts():
     ]
     # A scheduled article comes due without any update.
     assert "later" in slugs(index.search("zephyr", now=NOW + timedelta(hours=2)))
+
+
+def test_a_search_past_its_timeout_is_stopped_and_the_next_one_runs_in_full():
+    body = " ".join(["wombat numbat quokka"] * 100)
+    index = indexed(*(article(f"a{n}", f"Marsupials {n}", body) for n in range(300)))
+    with pytest.raises(SearchTimeout) as stopped:  # no time at all: stopped at its first look
+        index.search("wombat numbat quokka", now=NOW, timeout=0.0)
+    assert str(stopped.value.query) == "wombat numbat quokka" and stopped.value.seconds == 0.0
+    assert index.search("wombat numbat quokka", now=NOW, timeout=60.0).total == 300
+    assert index.search("wombat numbat quokka", now=NOW).total == 300  # the deadline is gone
 
 
 def test_updates_reindex_only_what_changed():
