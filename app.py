@@ -34,6 +34,7 @@ from publishing.render_cache import Renderer
 from publishing.share_images import ShareImages
 from serving import static_assets
 from serving.hosts import AllowedHosts, allowed_hosts
+from serving.paths import MergedSlashes
 from serving.response_cache import ResponseCache
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock = time
         )
     headers = security.security_headers(config.hsts_seconds)
     app.wsgi_app = static_assets.StaticFiles(app.wsgi_app, static, config.page_max_age, headers)
+    app.wsgi_app = MergedSlashes(app.wsgi_app, headers.items())
     hosts = allowed_hosts(config.allowed_hosts, config.site_url)
     if hosts is not None:
         app.wsgi_app = AllowedHosts(app.wsgi_app, hosts, headers.items())
