@@ -52,7 +52,8 @@ def redirect_on_site(response: Response) -> Response:
     if not (300 <= response.status_code < 400 and location):
         return response
     parts = urlsplit(location)
-    if parts.netloc and parts.netloc.lower() == request.host.lower():
+    # An empty Host gives werkzeug's ``http:///tags/``, which browsers read as ``http://tags/``.
+    if parts.scheme and parts.netloc.lower() == request.host.lower():
         response.headers["Location"] = urlunsplit(
             ("", "", parts.path or "/", parts.query, parts.fragment)
         )

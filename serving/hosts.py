@@ -50,7 +50,9 @@ class AllowedHosts:
         ]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        # An empty Host is refused, not taken for the server's name: HTTP/1.1 requires one, and
+        # an empty one makes werkzeug's redirects point at http:///…, off the site.
+        host = environ.get("HTTP_HOST", environ.get("SERVER_NAME", ""))
         if environ.get("PATH_INFO") == HEALTH_PATH or host_is_trusted(host.lower(), self.hosts):
             return self.app(environ, start_response)
         start_response("400 Bad Request", list(self.headers))

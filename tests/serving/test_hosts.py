@@ -51,6 +51,7 @@ def test_allowed_hosts_come_from_the_setting_and_the_site_url(configured, site_u
         ("localhost", 200),
         ("127.0.0.1:8000", 200),
         ("[::1]:8000", 400),
+        ("", 400),
     ],
 )
 def test_a_host_not_on_the_list_gets_a_plain_400(content_dir, host, status):
@@ -83,9 +84,10 @@ def test_redirects_never_take_their_host_from_the_request(content_dir, site_url)
     app = app_with(content_dir, SITE_URL=site_url, ALLOWED_HOSTS="*")
     client = app.test_client()
     for path, target in [("/tags", "/tags/"), ("/insights/page/1/", "/insights/")]:
-        response = client.get(path, headers={"Host": "evil.example"})
-        assert response.status_code == 308
-        assert response.headers["Location"] == target
+        for host in ("evil.example", ""):
+            response = client.get(path, headers={"Host": host})
+            assert response.status_code == 308
+            assert response.headers["Location"] == target
 
 
 # --- under load, through a real gunicorn ----------------------------------------------------
