@@ -36,7 +36,7 @@ from wsgiref.headers import Headers
 import brotli
 from whitenoise import WhiteNoise
 from whitenoise.media_types import MediaTypes
-from whitenoise.responders import NOT_ALLOWED_RESPONSE, Response
+from whitenoise.responders import Response
 
 from serving import preconditions, variants
 from serving.response_cache import WSGIApp
@@ -193,13 +193,16 @@ def build(source: Path, cache: Path) -> StaticBuild:
 class _Asset:
     """One file in its codings, each with its own ETag; what WhiteNoise asks to respond."""
 
-    def __init__(self, found: dict[str, Variant[str]], last_modified: str) -> None:
+    def __init__(
+        self, found: dict[str, Variant[str]], last_modified: str, refusal: list[tuple[str, str]]
+    ) -> None:
         self.variants = found
         self.last_modified = last_modified
+        self.refusal = refusal  # the headers of a 405: WhiteNoise's own has none but Allow
 
     def get_response(self, method: str, environ: dict) -> Response:
         if method not in ("GET", "HEAD"):
-            return NOT_ALLOWED_RESPONSE
+            return Response(HTTPStatus.METHOD_NOT_ALLOWED, self.refusal, None)
         variant = variants.select(self.variants, environ.get("HTTP_ACCEPT_ENCODING", ""))
         verdict = preconditions.evaluate(environ, variant.etag, self.last_modified)
         if verdict is HTTPStatus.NOT_MODIFIED:
@@ -254,4 +257,5 @@ class StaticFiles(WhiteNoise):
         relative = Path(os.path.relpath(path, self.static.root)).as_posix()
         tag = self.static.digests.get(relative) or _digest(Path(path).read_bytes())  # added since
         found = variants.make_variants(headers.items(), tag, payloads)
-        return _Asset(found, formatdate(stat.st_mtime, usegmt=True))
+        refusal = [("Allow", "GET, HEAD"), ("Content-Length", "0"), *self.extra_headers.items()]
+        return _Asset(found, formatdate(stat.st_mtime, usegmt=True), refusal)

@@ -105,7 +105,10 @@ def test_head_and_other_methods(app, client):
     head = client.head(url)
     assert head.status_code == 200 and head.data == b""
     assert head.headers["Content-Length"] == str((STATIC / "css/site.css").stat().st_size)
-    assert client.post(url).status_code == 405
+    for refused in (client.post(url), client.options(url), client.delete("/static/css/site.css")):
+        assert refused.status_code == 405 and refused.headers["Allow"] == "GET, HEAD"
+        assert refused.headers["X-Content-Type-Options"] == "nosniff"  # as every answer has
+        assert "frame-ancestors 'none'" in refused.headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(
