@@ -1,7 +1,12 @@
 """The nginx configs in deploy/: a micro-caching front for gunicorn, and a server for the export."""
 
+import contextlib
 import gzip
+import shutil
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -9,7 +14,7 @@ from app import create_app
 from extensions import static_build
 from harness.http import get
 from harness.nginx import nginx
-from harness.servers import gunicorn
+from harness.servers import free_port, gunicorn
 from harness.slow_clients import allow_open_files, attack
 from hooks.security import security_headers
 from serving import static_assets
@@ -23,6 +28,38 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 LONG_AGO = "Mon, 01 Jan 1990 00:00:00 GMT"
 SLOW_CLIENTS = 1000
 HEADER_TIMEOUT = 5  # client_header_timeout in deploy/nginx.conf
+CONFIGS = ["nginx.conf", "nginx-export.conf"]
+NO_BUILD = "0123456789ab"
+
+# A file of every kind a static/ folder holds and the type nginx must name it by: with nosniff a
+# browser refuses a font or an image sent as anything else. Files missing from static/ are added
+# to a copy of it (authors put covers there: /static/images/gpu.jpg, README).
+STATIC_TYPES = {
+    "fonts/DejaVuSans.ttf": "font/ttf",
+    "fonts/extra.otf": "font/otf",
+    "fonts/extra.woff": "font/woff",
+    "fonts/extra.woff2": "font/woff2",
+    "images/gpu.jpg": "image/jpeg",
+    "images/gpu.jpeg": "image/jpeg",
+    "images/chart.png": "image/png",
+    "images/chart.webp": "image/webp",
+    "images/chart.avif": "image/avif",
+    "images/spinner.gif": "image/gif",
+    "images/icon.ico": "image/x-icon",
+    "favicon.svg": "image/svg+xml",
+    "css/site.css": "text/css; charset=utf-8",
+    "js/theme.js": "text/javascript; charset=utf-8",
+    "js/theme.js.map": "application/json",
+    "vendor/mermaid/mermaid.esm.min.mjs": "text/javascript; charset=utf-8",
+    "fonts/README.md": "text/markdown; charset=utf-8",
+    "data/notes.txt": "text/plain; charset=utf-8",
+    "data/table.csv": "text/csv; charset=utf-8",
+    "data/points.xml": "text/xml; charset=utf-8",
+    "data/points.json": "application/json",
+    "data/module.wasm": "application/wasm",
+    "data/unknown.xyz": "application/octet-stream",
+    "fonts/LICENSE": "application/octet-stream",
+}
 
 
 def assert_security_headers(headers, inline_styles: bool = False) -> None:
@@ -197,3 +234,87 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         assert_security_headers(headers)
         assert_security_headers(get(base + "/feed.xml")[1], inline_styles=True)
         assert headers["Content-Type"].startswith("text/javascript")
+
+
+@dataclass(frozen=True)
+class ExtendedBuild:
+    id: str
+    cache: Path  # INSIGHTS_STATIC_CACHE_DIR, holding the build
+    site: Path  # an export holding it at static/<build>/
+
+
+@pytest.fixture(scope="module")
+def extended_build(tmp_path_factory) -> ExtendedBuild:
+    """A build of ``static/`` plus every file of ``STATIC_TYPES`` it lacks (made once: its
+    brotli forms take seconds), in a cache dir and in an export's layout."""
+    root = tmp_path_factory.mktemp("extended-build")
+    source = root / "static"
+    shutil.copytree(ROOT / "static", source)
+    for name in STATIC_TYPES:
+        path = source / name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(f"stands for {name}\n".encode())
+    cache = root / "static-cache"
+    build = static_assets.build(source, cache)
+    site = root / "site"
+    shutil.copytree(build.root, site / "static" / build.id)
+    (site / "404.html").write_text("<!doctype html><title>Not found</title>\n")
+    return ExtendedBuild(build.id, cache, site)
+
+
+@contextlib.contextmanager
+def static_build_behind(config: str, build: ExtendedBuild, tmp_path: Path) -> Iterator[str]:
+    """nginx with ``deploy/<config>`` serving ``build`` from the cache dir (the front) or from
+    the export (the export); yields its URL. nginx serves these itself: no app runs behind it."""
+    values = {
+        "INSIGHTS_UPSTREAM": f"127.0.0.1:{free_port()}",  # never asked
+        "INSIGHTS_STATIC_CACHE_DIR": str(build.cache),
+        "INSIGHTS_NGINX_CACHE": str(tmp_path / "nginx/cache"),
+        "INSIGHTS_EXPORT_DIR": str(build.site),
+    }
+    with nginx(config, values, tmp_path / "nginx") as base:
+        yield base
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_kind_of_static_file_goes_out_with_its_own_type(config, extended_build, tmp_path):
+    kinds = {path.suffix for path in (ROOT / "static").rglob("*") if path.is_file()}
+    assert kinds <= {PurePosixPath(name).suffix for name in STATIC_TYPES}  # a new kind: add it
+    build = extended_build.id
+    with static_build_behind(config, extended_build, tmp_path) as base:
+        for name, media_type in STATIC_TYPES.items():
+            status, headers, _ = get(f"{base}/static/{build}/{name}")
+            assert (status, headers["Content-Type"]) == (200, media_type), name
+            assert headers["Cache-Control"] == IMMUTABLE, name
+            assert_security_headers(headers)  # nosniff among them
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_a_static_url_that_fails_is_not_cached_for_a_year(config, extended_build, tmp_path):
+    """A build asked for before it is written (during a deploy), a file it lacks, a folder, a
+    failed precondition: none may carry the year-long immutable header, or browsers and CDNs
+    keep the error. The front says no-store; the export answers 404 with its own 404 page,
+    which it never marks cacheable."""
+    missing = "no-store" if config == "nginx.conf" else None
+    build = extended_build.id
+    with static_build_behind(config, extended_build, tmp_path) as base:
+        assert build != NO_BUILD
+        for path, status, cache_control in [
+            (f"/static/{NO_BUILD}/css/site.css", 404, missing),
+            (f"/static/{build}/css/gone.css", 404, missing),
+            (f"/static/{build}/fonts/gone.woff2", 404, missing),
+            (f"/static/{build}/js/", 403, "no-store"),
+        ]:
+            got, headers, _ = get(base + path)
+            assert (got, headers.get("Cache-Control")) == (status, cache_control), path
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+        css = f"{base}/static/{build}/css/site.css"
+        failed = get(css, **{"If-Match": '"nope"'})
+        assert (failed[0], failed[1]["Cache-Control"]) == (412, "no-store")
+        # Successes keep it: a 304 and a range.
+        modified = get(css)[1]["Last-Modified"]
+        unchanged = get(css, **{"If-Modified-Since": modified})
+        assert (unchanged[0], unchanged[1]["Cache-Control"]) == (304, IMMUTABLE)
+        part = get(css, Range="bytes=0-9")
+        assert (part[0], part[1]["Cache-Control"], len(part[2])) == (206, IMMUTABLE, 10)
