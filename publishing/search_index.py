@@ -94,6 +94,7 @@ from publishing.metadata import tag_slug
 from publishing.pagination import Page, page_count
 from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
 from publishing.search_query import Query, parse
+from publishing.search_words import Vocabulary, words_of
 
 TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 10_000.0, 100.0, 1.0
 SNIPPET_TOKENS = 24
@@ -206,6 +207,7 @@ class SearchIndex:
             _SCHEMA.format(tokenizer=tokenizer(language), pairs_tokenizer=PAIRS_TOKENIZER)
         )
         self._pairs = WordPairs(tokenizer(language))
+        self._vocabulary = Vocabulary(self._pairs)  # learnt with the pairs
         self._lock = threading.Lock()  # every use of the connection
         self._updating = threading.Lock()  # one update at a time: each diffs against the last
         self._articles: dict[int, Article] = {}  # docs.id -> the article indexed
@@ -242,6 +244,7 @@ class SearchIndex:
                     old_texts = [self._text(doc) for doc in paired]
                 old = list(zip(paired, self._pairs.columns(old_texts), strict=True))
             new = [] if defer else list(zip(ids, self._pairs.columns(rows), strict=True))
+            words = {} if defer else words_of(rows)
             with self._lock:
                 with self._transaction():
                     if reset:
@@ -255,6 +258,7 @@ class SearchIndex:
                 for doc, article in zip(ids, fresh, strict=True):
                     self._articles[doc], self._ids[article.slug] = article, doc
                 self._next_id = first_id + len(fresh)
+                self._vocabulary.learn(words)
                 self._unpaired.difference_update(stale)
                 if reset:
                     self._unpaired = set(self._articles)
@@ -277,9 +281,11 @@ class SearchIndex:
                 todo = sorted(self._unpaired)[:limit]
                 texts = [self._text(doc) for doc in todo]
             pairs = list(zip(todo, self._pairs.columns(texts), strict=True))
+            words = words_of(texts)
             with self._lock:
                 with self._transaction():
                     self._write_pairs(_PAIR, pairs)
+                self._vocabulary.learn(words)
                 self._unpaired.difference_update(todo)
                 return len(self._unpaired)
 
@@ -357,7 +363,8 @@ class SearchIndex:
             params["tag"] = tag_slug(tag)
         with self._lock, self._deadline(parsed, timeout):
             table = "pairs" if pairs and not self._unpaired else "search"
-            params["match"] = pairs if table == "pairs" else parsed.fts()
+            match = self._match(parsed)
+            params["match"] = pairs if table == "pairs" else match
             found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid"
             found += f" WHERE {table} MATCH :match AND {where}"
             (total,) = self._db.execute(f"SELECT count(*) {found}", params).fetchone()
@@ -369,9 +376,16 @@ class SearchIndex:
                     {**params, "limit": per_page, "offset": (page - 1) * per_page},
                 )
             ]
-            snippets = self._snippets(parsed.fts(), ids)
+            snippets = self._snippets(match, ids)
             hits = [Hit(self._articles[doc], snippets[doc]) for doc in ids]
         return Results(parsed, total, Page(hits, page, page_count(total, per_page)))
+
+    def _match(self, query: Query) -> str:
+        """``query`` as an FTS5 expression over ``search``, each prefix read by ``Vocabulary``
+        (FTS5 would stem it: ``deploy*`` missed "deployment")."""
+        return " ".join(
+            self._vocabulary.prefix(term) if term.prefix else term.fts() for term in query.terms
+        )
 
     @contextmanager
     def _deadline(self, query: Query, seconds: float | None) -> Iterator[None]:

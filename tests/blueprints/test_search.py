@@ -93,6 +93,8 @@ def test_accents_phrases_and_prefixes(client, write_article: ArticleWriter):
     assert titles(client.get('/search/?q="roasting beans"')) == ["Café culture"]
     assert titles(client.get('/search/?q="beans roasting"')) == []
     assert titles(client.get("/search/?q=roast*")) == ["Café culture"]
+    write_article("ship", "title: Shipping\ndate: 2026-06-01\n", "A redeployment on Friday.\n")
+    assert titles(client.get("/search/?q=redeploy*")) == ["Shipping"]  # not read as redeploi*
 
 
 def test_the_tag_filter_narrows_the_results_and_says_so(client):

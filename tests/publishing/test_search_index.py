@@ -169,6 +169,27 @@ def test_a_search_past_its_timeout_is_stopped_and_the_next_one_runs_in_full():
     assert index.search("wombat numbat quokka", now=NOW).total == 300  # the deadline is gone
 
 
+TRICKY = "deployment winning community transparency organizations analysis business anything"
+
+
+def test_every_beginning_of_a_word_finds_it_although_porter_stems_the_prefix():
+    index = indexed(*(article(word, "Note", f"About {word}.") for word in TRICKY.split()))
+    for word in TRICKY.split():
+        for end in range(3, len(word) + 1):
+            assert word in slugs(index.search(word[:end] + "*", now=NOW)), word[:end]
+    assert slugs(index.search('"about winn"*', now=NOW)) == ["winning"]
+
+
+def test_a_first_build_learns_the_words_of_prefixes_with_its_pairs(monkeypatch):
+    monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
+    index = SearchIndex()
+    index.update([article(word, "Note", f"About {word}.") for word in TRICKY.split()])
+    assert slugs(index.search("deploy*", now=NOW)) == []  # FTS5 alone: deploi*
+    while index.pair_up(limit=3):
+        pass
+    assert slugs(index.search("deploy*", now=NOW)) == ["deployment"]
+
+
 def test_updates_reindex_only_what_changed():
     index = SearchIndex()
     first = [article(f"a-{n}", f"Title {n}", "Original words.") for n in range(5)]

@@ -1,0 +1,105 @@
+"""The words of the indexed text as they were written, so that a prefix finds the words that
+begin with it, as a visitor means it, although the index holds stems.
+
+Why: FTS5 runs a prefix through the tokenizer before it looks for terms beginning with it, and
+Porter stems it as if it were a word: ``deploy*`` is looked up as ``deploi*`` and misses
+``deploy`` (the stem of "deployment"); ``winn*`` misses "winning", whose stem ``win`` is shorter
+than the prefix. A sixth of the prefixes of the shipped articles' words found nothing. So a
+prefix is also asked for as each word of the text that begins with it and whose term FTS5's own
+lookup would miss ("winning", which matches what "winning" matches: "win" too, as a word search
+would). Without a stemmer every word's term begins with the prefix, and nothing is added.
+
+The vocabulary only grows: a word no article holds any more matches nothing, and a site's
+words are a few tens of thousands. It is learnt with the word pairs (``search_index``), so until
+a worker's first pairs are written a prefix is read by FTS5 alone, as before.
+"""
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from publishing.search_pairs import WordPairs
+from publishing.search_query import Term
+
+MAX_ADDED_WORDS = 50  # words added to one prefix: the expression stays small whatever the site
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: one term of every tokenizer here
+
+
+def fold(word: str) -> str:
+    """``word`` without case or accents, to compare with a prefix folded the same way."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def words_of(rows: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    """Every word of the texts of ``rows``: folded -> a spelling as written."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for word in set(_WORD.findall(" ".join(row))):
+            found.setdefault(fold(word), word)
+    return found
+
+
+class Vocabulary:
+    """Words seen in the index, and the FTS5 term each one is indexed under (``pairs`` knows the
+    index's tokenizer). Not thread-safe: ``SearchIndex`` calls it under its lock."""
+
+    def __init__(self, pairs: WordPairs) -> None:
+        self._pairs = pairs
+        self._words: dict[str, str] = {}  # folded -> as written
+        self._sorted: list[str] = []  # the folded words in order, remade after learning more
+        self._terms: dict[str, str] = {}  # folded -> its term, learnt when first needed
+
+    def learn(self, words: dict[str, str]) -> None:
+        """Adds ``words`` (from ``words_of``)."""
+        size = len(self._words)
+        for folded, written in words.items():
+            self._words.setdefault(folded, written)
+        if len(self._words) != size:
+            self._sorted = []
+
+    def prefix(self, term: Term) -> str:
+        """The FTS5 expression of the prefix ``term``: FTS5's own, or'ed with the words (or
+        phrases ending in them) that begin with it and that FTS5's lookup would miss."""
+        runs = list(_WORD.finditer(term.text))
+        terms = self._pairs.terms(term.text)
+        if not runs or not terms:
+            return term.fts()
+        last, stem = runs[-1], terms[-1]  # FTS5 puts the * on the last token
+        added: dict[str, str] = {}  # term -> a word indexed under it: one word per term
+        for folded, indexed in self._terms_of(self._begin_with(fold(last[0]))):
+            if indexed and not indexed.startswith(stem) and indexed not in added:
+                added[indexed] = self._words[folded]
+                if len(added) == MAX_ADDED_WORDS:
+                    break
+        if not added:
+            return term.fts()
+        spelled = [Term(term.text[: last.start()] + word).fts() for word in added.values()]
+        return "(" + " OR ".join([term.fts(), *spelled]) + ")"
+
+    def _begin_with(self, begun: str) -> list[str]:
+        if not self._sorted and self._words:
+            self._sorted = sorted(self._words)
+        start = bisect.bisect_left(self._sorted, begun)
+        end = bisect.bisect_left(self._sorted, begun + "\U0010ffff")
+        # Shortest first: the ones kept when more than MAX_ADDED_WORDS would be added.
+        return sorted(self._sorted[start:end], key=len)
+
+    def _terms_of(self, folded_words: list[str]) -> list[tuple[str, str]]:
+        """Each word with its term, those not yet known asked of FTS5 in one go."""
+        unknown = [word for word in folded_words if word not in self._terms]
+        if unknown:
+            # Letters and digits alone make one term each, so the terms line up with the words,
+            # but for a letter newer than SQLite's Unicode tables: then each is asked alone.
+            terms = self._pairs.terms(" ".join(self._words[word] for word in unknown))
+            if len(terms) != len(unknown):
+                terms = [self._only_term(self._words[word]) for word in unknown]
+            self._terms.update(zip(unknown, terms, strict=True))
+        return [(word, self._terms[word]) for word in folded_words]
+
+    def _only_term(self, word: str) -> str:
+        """The term of ``word``, or "" when FTS5 makes more or fewer than one of it."""
+        terms = self._pairs.terms(word)
+        return terms[0] if len(terms) == 1 else ""
