@@ -93,8 +93,8 @@ from publishing.markdown_text import one_line, plain_text
 from publishing.metadata import tag_slug
 from publishing.pagination import Page, page_count
 from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
-from publishing.search_query import Query, parse
-from publishing.search_words import Vocabulary, words_of
+from publishing.search_query import Query, Term, parse
+from publishing.search_words import Vocabulary, fold, terms_of, words_of
 
 TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 10_000.0, 100.0, 1.0
 SNIPPET_TOKENS = 24
@@ -102,6 +102,7 @@ MAX_PER_PAGE = 100
 PAIRED_AT_ONCE = 400  # an update of more articles leaves their word pairs to ``pair_up``
 PAIR_BATCH = 100  # articles paired a time by ``pair_up``: searches wait about 30 ms for each
 SIMILAR_CANDIDATES = 100  # the best text matches that ``neighbours`` ranks after shared tags
+SIMILAR_WORDS = 12  # the words of an article that ``neighbours`` matches: its rarest
 CLOCK_STEPS = 1000  # SQLite instructions between looks at a search's deadline: under 0.1 ms
 # Marks around matched words in snippet(): control characters, which the indexed text never
 # holds (``one_line``), so they survive the HTML escaping and become our own <mark> elements.
@@ -214,6 +215,7 @@ class SearchIndex:
         self._ids: dict[str, int] = {}  # slug -> docs.id
         self._next_id = 1
         self._unpaired: set[int] = set()  # docs.id of articles whose pairs ``pair_up`` owes
+        self._spread: dict[str, int] = {}  # term -> articles holding it, until the next change
 
     def update(self, articles: Iterable[Article]) -> Changes:
         """Make the index hold exactly ``articles`` (every one the snapshot read, drafts and
@@ -259,6 +261,8 @@ class SearchIndex:
                     self._articles[doc], self._ids[article.slug] = article, doc
                 self._next_id = first_id + len(fresh)
                 self._vocabulary.learn(words)
+                if fresh or stale:
+                    self._spread.clear()
                 self._unpaired.difference_update(stale)
                 if reset:
                     self._unpaired = set(self._articles)
@@ -440,16 +444,18 @@ class SearchIndex:
     ) -> list[Article]:
         """Up to ``limit`` articles public at ``now``, never ``slug``'s: those whose tags weigh
         most in ``tag_weights`` (tag URL slug -> weight, summed over shared tags) first, then
-        those whose text best matches any of ``words`` (bm25, as ``search``), then the newest."""
-        terms = " OR ".join(term.fts() for term in parse(" ".join(words)).terms)
-        similar = (
-            f"SELECT rowid AS doc, {_rank('search')} AS closeness"
-            " FROM search WHERE search MATCH :terms ORDER BY closeness"
-            f" LIMIT {SIMILAR_CANDIDATES}"
-            if terms
-            else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
-        )
+        those whose text best matches any of the ``SIMILAR_WORDS`` of ``words`` (runs of
+        letters and digits) that the fewest articles hold (bm25, as ``search``), then the
+        newest."""
         with self._lock:
+            terms = " OR ".join(Term(word).fts() for word in self._telling(words))
+            similar = (
+                f"SELECT rowid AS doc, {_rank('search')} AS closeness"
+                " FROM search WHERE search MATCH :terms ORDER BY closeness"
+                f" LIMIT {SIMILAR_CANDIDATES}"
+                if terms
+                else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
+            )
             ids = self._db.execute(
                 "WITH weights AS (SELECT key AS slug, value AS weight FROM json_each(:weights)),"
                 " tagged AS (SELECT doc, sum(weight) AS score FROM doc_tags"
@@ -471,6 +477,21 @@ class SearchIndex:
                 },
             ).fetchall()
             return [self._articles[doc] for (doc,) in ids]
+
+    def _telling(self, words: Sequence[str]) -> list[str]:
+        """The ``SIMILAR_WORDS`` of ``words`` held by the fewest articles, one per term: bm25
+        weighs a word by its rarity (one in over half the articles adds nothing), and a title's
+        small words ("why", "the", "are") came first and crowded out what it is about."""
+        unique = list({fold(word): word for word in words}.values())
+        found = zip(unique, terms_of(self._pairs, unique), strict=True)
+        by_term = {term: word for word, term in found if term}
+        for term, word in by_term.items():
+            if term not in self._spread:
+                (self._spread[term],) = self._db.execute(
+                    "SELECT count(*) FROM search WHERE search MATCH ?", (Term(word).fts(),)
+                ).fetchone()
+        rarest = sorted(by_term, key=self._spread.__getitem__)[:SIMILAR_WORDS]
+        return [by_term[term] for term in rarest]
 
     def size(self) -> int:
         """Bytes the index takes (text, FTS5 index, tables), in memory or on disk."""

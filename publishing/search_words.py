@@ -17,7 +17,7 @@ a worker's first pairs are written a prefix is read by FTS5 alone, as before.
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from publishing.search_pairs import WordPairs
 from publishing.search_query import Term
@@ -91,15 +91,18 @@ class Vocabulary:
         """Each word with its term, those not yet known asked of FTS5 in one go."""
         unknown = [word for word in folded_words if word not in self._terms]
         if unknown:
-            # Letters and digits alone make one term each, so the terms line up with the words,
-            # but for a letter newer than SQLite's Unicode tables: then each is asked alone.
-            terms = self._pairs.terms(" ".join(self._words[word] for word in unknown))
-            if len(terms) != len(unknown):
-                terms = [self._only_term(self._words[word]) for word in unknown]
-            self._terms.update(zip(unknown, terms, strict=True))
+            found = terms_of(self._pairs, [self._words[word] for word in unknown])
+            self._terms.update(zip(unknown, found, strict=True))
         return [(word, self._terms[word]) for word in folded_words]
 
-    def _only_term(self, word: str) -> str:
-        """The term of ``word``, or "" when FTS5 makes more or fewer than one of it."""
-        terms = self._pairs.terms(word)
-        return terms[0] if len(terms) == 1 else ""
+
+def terms_of(pairs: WordPairs, words: Sequence[str]) -> list[str]:
+    """The term FTS5 indexes each of ``words`` (runs of letters and digits) under, or "" for one
+    it makes more or fewer terms of."""
+    # Letters and digits alone make one term each, so the terms line up with the words, but
+    # for a letter newer than SQLite's Unicode tables: then each is asked alone.
+    terms = pairs.terms(" ".join(words))
+    if len(terms) == len(words):
+        return terms
+    alone = [pairs.terms(word) for word in words]
+    return [found[0] if len(found) == 1 else "" for found in alone]

@@ -55,3 +55,11 @@ def test_never_itself_a_draft_or_a_future_article():
 
 def test_an_article_without_tags_or_words_gets_text_matches_or_nothing():
     assert related_slugs(article("target", "🙂"), article("other", "Other")) == []
+
+
+def test_the_rarest_words_of_a_long_title_and_summary_decide_not_the_first_ones():
+    small = "why the are how and was for with this that have from"  # in every article
+    target = article("target", f"{small.title()} Quokkas", summary=f"{small} about quokkas.")
+    alike = article("alike", "Quokka habits", f"{small}.")
+    others = [article(f"other-{n}", f"Other {n} {small}", f"{small} {small}.") for n in range(6)]
+    assert related_slugs(target, *others, alike, limit=1) == ["alike"]
