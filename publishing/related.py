@@ -3,10 +3,9 @@
 A shared tag weighs ``log(1 + N / n)``, N the public articles and n those carrying the tag: a tag
 on a handful of articles says more about a reader's interest than one on half the site, and a tag
 on every article still counts a little. Among articles whose shared tags weigh the same (or none),
-the search index's bm25 match of the article's title and summary words (their rarest)
-decides, then the newest.
-Only public articles are ever proposed, never the article itself, whatever the preview setting:
-a related link is a way onward for readers.
+the search index's bm25 match of the rarest words of the article's title and summary decides,
+then the newest. Only public articles are ever proposed, never the article itself, whatever the
+preview setting: a related link is a way onward for readers.
 """
 
 import math
