@@ -55,8 +55,13 @@ Ranking is ``bm25`` with column weights ``TITLE_WEIGHT`` > ``TAGS_WEIGHT`` > ``T
 word in the title counts for more than in the tags, which counts for more than in the body, then
 newest first. The weights are far apart because bm25 saturates (a word scores under 2.2 times its
 idf however often it occurs) and divides by the whole article's length: with weights 20, 5 and 1
-a short article naming the word once in its body outranked a long one tagged with it. A word
-repeated many times in a short body can still come near a tag.
+a short article naming the word once in its body outranked a long one tagged with it, and with
+10,000, 100 and 1 a tiny article saying a word five times in its body outranked one tagged with
+it ten times the average length. With 1e9, 1e5 and 1, a title match wins over a tag match until
+the title's article is about a thousand times the average length, and a tag match over a body
+match until twenty times (a body made of the word alone; some three hundred times for one that
+says it ten times). Within a place, bm25 still ranks as it does: the scores of title matches
+differ by parts in a billion, which doubles hold.
 
 Tokenizer: for English (``language`` "en" or "en-…") ``porter unicode61 remove_diacritics 2``:
 "models" finds "model", "cafe" finds "Café". Porter is the only stemmer SQLite ships, so every
@@ -96,7 +101,7 @@ from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
 from publishing.search_query import Query, Term, parse
 from publishing.search_words import Vocabulary, fold, terms_of, words_of
 
-TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 10_000.0, 100.0, 1.0
+TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 1e9, 1e5, 1.0
 SNIPPET_TOKENS = 24
 MAX_PER_PAGE = 100
 PAIRED_AT_ONCE = 400  # an update of more articles leaves their word pairs to ``pair_up``

@@ -40,6 +40,23 @@ def test_a_title_match_outranks_a_tag_match_which_outranks_a_body_match():
     assert slugs(index.search("zephyr", now=NOW)) == ["in-title", "in-tags", "in-body"]
 
 
+@pytest.mark.parametrize(
+    ("long", "short"),
+    [
+        # A title match in an article 60 times the average length, against a tag match in a
+        # tiny one; a tag match in an article 20 times the average, against a tiny body that
+        # says the word again and again. bm25 divides by the article's length.
+        (article("long", "The zephyr", FILLER * 60), article("short", "Wind", tags=("Zephyr",))),
+        (
+            article("long", "Weather", FILLER * 20, tags=("Zephyr",)),
+            article("short", "Notes", "The zephyr wind. " * 5),
+        ),
+    ],
+)
+def test_the_better_place_wins_whatever_the_lengths(long, short):
+    assert slugs(indexed(short, long).search("zephyr", now=NOW)) == ["long", "short"]
+
+
 def test_equal_matches_come_newest_first():
     index = indexed(
         *(
