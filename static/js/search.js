@@ -77,10 +77,16 @@
       .filter((hit) => hit.score > 0)
       .sort((a, b) => b.score - a.score || b.entry.date.localeCompare(a.entry.date));
 
+    // Pages as the server makes them: ?page=N, the site's number of results a page.
+    const perPage = Math.max(1, Number(section.dataset.perPage) || 10);
+    const pages = Math.max(1, Math.ceil(hits.length / perPage));
+    const wanted = Number.parseInt(params.get("page") || "1", 10);
+    const number = Number.isInteger(wanted) && wanted > 1 ? wanted : 1;
     const summary = element("p", { id: "search-summary", class: "search-summary", role: "status" },
-      `${hits.length} result${hits.length === 1 ? "" : "s"} for `, element("strong", {}, asked));
+      `${hits.length} result${hits.length === 1 ? "" : "s"} for `, element("strong", {}, asked),
+      pages > 1 ? `, page ${number} of ${pages}` : "");
     const list = element("ol", { class: "cards search-hits" });
-    hits.slice(0, 50).forEach(({ entry, folded }) => {
+    hits.slice((number - 1) * perPage, number * perPage).forEach(({ entry, folded }) => {
       const tags = element("ul", { class: "tags", "aria-label": "Tags" });
       entry.tags.forEach(([slug, name]) =>
         tags.append(element("li", {}, element("a", { href: `/tags/${slug}/` }, `#${name}`))));
@@ -90,9 +96,22 @@
         snippet(fold(entry.text).length === entry.text.length ? entry.text : folded, folded),
         ...(entry.tags.length ? [tags] : [])));
     });
-    section.replaceChildren(summary, ...(hits.length ? [list] : [element("p",
-      { class: "search-empty" }, "Nothing matches. Try fewer or other words, or browse ",
-      element("a", { href: "/tags/" }, "the tags"), ".")]));
+    const pageLink = (to, rel, text) => {
+      const query = new URLSearchParams({ q: asked, ...(tag ? { tag } : {}) });
+      if (to > 1) query.set("page", String(to));
+      return element("a", { ...(rel ? { rel } : {}), href: `/search/?${query}` }, text);
+    };
+    const nav = element("nav", { class: "pagination", "aria-label": "Result pages" },
+      ...(number > 1 ? [pageLink(number - 1, "prev", "← Better matches")] : []),
+      element("span", {}, `Page ${number} of ${pages}`),
+      ...(number < pages ? [pageLink(number + 1, "next", "More results →")] : []));
+    const empty = hits.length
+      ? element("p", { class: "search-empty" }, "No results on this page. ",
+        pageLink(1, "", "Back to the first page"), ".")
+      : element("p", { class: "search-empty" }, "Nothing matches. Try fewer or other words, or ",
+        "browse ", element("a", { href: "/tags/" }, "the tags"), ".");
+    section.replaceChildren(summary, list.children.length ? list : empty,
+      ...(pages > 1 ? [nav] : []));
   };
 
   fetch("/search/index.json")

@@ -69,3 +69,44 @@ def test_the_exports_search_finds_an_article_with_no_server_behind_it(browser, t
                 assert ("Reading the Latency Budget" in shown) is found, query
         finally:
             context.close()
+
+
+def test_the_exports_search_pages_its_results_as_the_server_does(browser, tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(12):
+        (content / f"wombat-{n}.md").write_text(
+            f"---\ntitle: Wombat {n:02d}\ndate: 2026-01-{n + 1:02d}\n---\nA wombat.\n"
+        )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    target = tmp_path / "site"
+    env = {**os.environ, "INSIGHTS_SITE_URL": base, "INSIGHTS_CONTENT_DIR": str(content)}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "export", str(target)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    with file_server(target, port=port):
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/search/?q=wombat")
+            page.locator(".search-hits a").first.wait_for()
+            assert (
+                "12 results for wombat, page 1 of 2" in page.locator("#search-summary").inner_text()
+            )
+            titles = page.locator(".search-hits h2 a").all_inner_texts()
+            assert titles == [f"Wombat {n:02d}" for n in range(11, 1, -1)]  # newest first
+            with page.expect_navigation():
+                page.locator('nav.pagination a[rel="next"]').click()
+            assert page.url == f"{base}/search/?q=wombat&page=2"
+            page.locator(".search-hits a").first.wait_for()
+            assert page.locator(".search-hits h2 a").all_inner_texts() == ["Wombat 01", "Wombat 00"]
+            assert page.locator('nav.pagination a[rel="prev"]').get_attribute("href") == (
+                "/search/?q=wombat"
+            )
+            page.goto(f"{base}/search/?q=wombat&page=9")
+            page.locator(".search-empty a").wait_for()
+            assert "Back to the first page" in page.locator(".search-empty").inner_text()
+        finally:
+            context.close()
