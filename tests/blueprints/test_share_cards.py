@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
-from tests.support.bundles import image_bytes, write_bundle
+from tests.support.bundles import image_bytes, truncated_png, write_bundle
 from tests.support.pages import soup
 from tests.support.site import REFERENCE_SLUG, SITE_URL, ArticleWriter
 
@@ -156,3 +156,13 @@ def test_a_card_that_cannot_be_made_leaves_the_page_without_og_image(
     page = soup(response)
     assert meta(page, "og:image") is None and meta(page, "twitter:image") is None
     assert meta(page, "twitter:card") == "summary"
+
+
+def test_a_cover_whose_pixels_stop_short_breaks_no_list_feed_or_page(
+    client: FlaskClient, content_dir: Path
+) -> None:
+    front = "image: cover.png\nimage_alt: A cover\ntags: [Cut]\n"
+    write_bundle(content_dir, "cut", "Text.\n", {"cover.png": truncated_png()}, "Cut", front=front)
+    for path in ("/", "/feed.xml", "/atom.xml", "/feed.json", "/tags/cut/", "/insights/cut/"):
+        assert client.get(path).status_code == 200, path
+    assert "Text." in soup(client.get("/insights/cut/")).select_one("article").get_text()

@@ -7,7 +7,14 @@ from PIL import Image
 from publishing.bundles import FileData
 from publishing.images import ImageFault, measure
 from publishing.rendering import rendered_markdown
-from tests.support.bundles import SCRIPTED_SVG, image_bytes, png_bomb, turned_photo
+from tests.support.bundles import (
+    SCRIPTED_SVG,
+    image_bytes,
+    png_bomb,
+    truncated_png,
+    turned_photo,
+    turned_png,
+)
 
 
 def files(**named: bytes) -> dict[str, FileData]:
@@ -81,6 +88,17 @@ def test_a_turned_photo_reserves_the_box_it_is_shown_in():
         "html.parser",
     ).img
     assert (image["width"], image["height"]) == ("40", "60")
+
+
+def test_a_png_is_measured_from_its_header_without_decoding_its_pixels():
+    # Pillow decoded a whole PNG to look for EXIF after its pixels: a truncated one raised out
+    # of the render and of every page listing it as a cover.
+    data = truncated_png(3000, 3000)
+    assert measure("cover.png", FileData(len(data), data)) == (3000, 3000)
+    rendered = rendered_markdown("![Cut](cut.png)\n\nText.\n", files(cut_png=data))
+    assert 'width="3000"' in rendered.html and "<p>Text.</p>" in rendered.html
+    turned = turned_png(60, 40)  # its orientation comes before the pixels: still obeyed
+    assert measure("turned.png", FileData(len(turned), turned)) == (40, 60)
 
 
 def test_an_image_between_pillows_limit_and_twice_it_is_refused_too(monkeypatch):

@@ -78,6 +78,21 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     return bytes(data)
 
 
+def truncated_png(width: int = 3000, height: int = 3000) -> bytes:
+    """A PNG whose chunks and checksums are sound but whose pixels stop far short of the
+    ``width`` by ``height`` its header claims: it measures, and fails only when decoded."""
+    return png_bomb(width, height)
+
+
+def turned_png(width: int, height: int) -> bytes:
+    """A PNG stored ``width`` by ``height`` with an EXIF orientation 6 ahead of its pixels."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(out, "PNG", exif=exif)
+    return out.getvalue()
+
+
 SCRIPTED_SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'
     b'<rect width="40" height="20" fill="teal"/>'
