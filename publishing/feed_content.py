@@ -2,8 +2,9 @@
 
 Every link and image is made absolute against the article's own URL. A chart keeps its caption and
 data table and gains a link to the interactive chart on the site; a Mermaid diagram becomes its
-source in ``<pre><code>`` and a link to the page where it is drawn. Scripts, styles, canvases and
-the ``#`` permalink marks of headings are left out: in a feed they do nothing or show as clutter.
+source in ``<pre><code>`` and a link to the page where it is drawn. Scripts (elements, event
+handlers, ``javascript:`` URLs, ``srcdoc``), styles, canvases and the ``#`` permalink marks of
+headings are left out: in a feed they do nothing or show as clutter.
 
 The HTML is parsed once by ``html_tree`` and walked once, without recursion; elements to drop or
 unwrap are renamed on the way and removed by lxml in one pass, so the work is linear in the size
@@ -18,7 +19,8 @@ from lxml import html as lxml_html
 
 from publishing import html_tree
 
-URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
+URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite", "action", "formaction", "xlink:href"})
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
 CHART_LINK_TEXT = "Open the interactive chart on the site"
 DIAGRAM_LINK_TEXT = "See the diagram drawn on the site"
 NOT_SHOWN_TEXT = "This article cannot be shown in a feed reader; read it on the site"
@@ -48,9 +50,19 @@ def _link(href: str, text: str) -> html_tree.Element:
     return paragraph
 
 
+def _runs_script(url: str) -> bool:
+    """Whether a browser would run ``url`` as script: it drops control characters, spaces and
+    tabs from a scheme before reading it ("java\tscript:" runs)."""
+    scheme = "".join(char for char in url.partition(":")[0] if char > " ").lower()
+    return ":" in url and scheme in _SCRIPT_SCHEMES
+
+
 def _fix_attributes(element: html_tree.Element, page_url: str) -> None:
     for name, value in element.attrib.items():
-        if name.startswith("on"):  # event handlers: readers run no scripts
+        # Event handlers, script URLs and a frame's inline document: readers run no scripts,
+        # and the author's own HTML may hold them.
+        scripted = name.startswith("on") or name == "srcdoc"
+        if scripted or (name in URL_ATTRIBUTES and _runs_script(value)):
             del element.attrib[name]
         elif name in URL_ATTRIBUTES:
             element.set(name, _absolute(value, page_url))

@@ -180,6 +180,27 @@ def test_scripts_styles_and_event_handlers_are_left_out() -> None:
     assert feed_html(html, PAGE) == "<p>Hi there</p>"
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="javascript:steal()">Hi</a></p>',
+        '<p><a href=" Java\tScript:steal()">Hi</a></p>',
+        '<p><a href="vbscript:msgbox(1)">Hi</a></p>',
+        '<p><svg><a xlink:href="javascript:steal()">Hi</a></svg></p>',
+        '<p><iframe srcdoc="&lt;script&gt;steal()&lt;/script&gt;"></iframe>Hi</p>',
+    ],
+)
+def test_script_urls_and_inline_frames_are_left_out(html: str) -> None:
+    kept = feed_html(html, PAGE)
+    assert "script" not in kept.lower() and "steal" not in kept and "Hi" in kept
+
+
+def test_a_word_with_a_colon_is_no_script_url() -> None:
+    assert 'href="https://example.org/notes/javascript"' in feed_html(
+        '<p><a href="javascript">Hi</a></p>', "https://example.org/notes/x"
+    )
+
+
 def test_text_and_attributes_keep_every_character() -> None:
     text = "Fish & chips < \"quotes\" 'single' 🚀 数据 ما بعد"
     html = f'<p title="{text.replace("&", "&amp;").replace(chr(34), "&quot;")}">'
