@@ -34,6 +34,16 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _COLUMN_KEYS = ("x", "y")
 MAX_NUMBER_CHARS = 100  # no figure a chart can show is written longer
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
+# A file's cells up to the first with a quote out of place, which the group holds: Python's csv
+# keeps a quote inside a cell that is not quoted as text (strict mode refuses only what follows
+# a quoted cell), but CSV writers quote a cell that holds a quote, as RFC 4180 asks, so such a
+# quote is a mistake (a hand-edit, a space after the comma) to name rather than draw.
+_QUOTES_IN_PLACE = {
+    kind: re.compile(rf'(?:(?:"(?:[^"]|"")*+"|[^"{d}\r\n]*+)(?:{d}|\r\n?|\n|\Z))*+([^{d}\r\n]*)')
+    for kind, d in _DELIMITERS.items()
+}
+_LINE_END = re.compile(r"\r\n?|\n")  # the csv module's: a row is a line of the file
+MAX_LISTED_CHARS = 200  # of the column names a message lists: a file may have thousands
 # Charts whose values sit at numbered points ({x, y}) rather than at labels.
 _POINT_CHARTS = ("scatter",)
 
@@ -116,7 +126,7 @@ def parse_chart(
         return check_chart(config), None
     name, file = _data_file(config["data"], files)
     table = _read_table(name, file)
-    x, ys = _columns(config, name, table.columns)
+    x, ys = _columns(config, table)
     drawn = {key: value for key, value in config.items() if key not in (*_COLUMN_KEYS, "title")}
     drawn["data"] = _chart_data(config.get("type"), table, x, ys)  # no type: check_chart says
     if "title" in config:
@@ -165,19 +175,22 @@ def _read_table(name: str, file: FileData) -> _Table:
 
 
 def _read_delimited(name: str, text: str) -> _Table:
+    _refuse_stray_quote(name, text)
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_DELIMITERS[suffix(name)], strict=True
     )
     try:
         header = [cell.strip() for cell in next(reader)]
+        numbers: dict[str, int] = {}
         for number, column in enumerate(header, 1):
             if not column:
                 raise ChartError(f"{name}: column {number} of the header has no name")
-            if header.index(column) + 1 != number:
+            if column in numbers:
                 raise ChartError(
                     f"{name}: the header names '{column}' twice (columns "
-                    f"{header.index(column) + 1} and {number})"
+                    f"{numbers[column]} and {number})"
                 )
+            numbers[column] = number
         rows = []
         for cells in reader:
             if not cells:  # a blank line
@@ -191,6 +204,24 @@ def _read_delimited(name: str, text: str) -> _Table:
     except csv.Error as exc:
         raise ChartError(f"{name} row {reader.line_num}: {exc}") from None
     return _Table(name, header, rows, text=True)
+
+
+def _refuse_stray_quote(name: str, text: str) -> None:
+    found = _QUOTES_IN_PLACE[suffix(name)].match(text)
+    if found is None or not found[1] or found[1].startswith('"'):
+        return  # the quotes are in place, or a quoted cell's fault, which the csv module names
+    cell = found[1]
+    where = f"{name} row {len(_LINE_END.findall(text, 0, found.start(1))) + 1}"
+    if cell.lstrip().startswith('"'):
+        raise ChartError(
+            f"{where}: {short(cell)} has a space before its opening quote, which makes the "
+            "quotes part of the cell; remove the space"
+        )
+    quoted = '"' + cell.replace('"', '""') + '"'
+    raise ChartError(
+        f"{where}: {short(cell)} holds a quote but is not in quotes; write the cell as "
+        f"{clip(quoted)}"
+    )
 
 
 def _refuse_constant(constant: str) -> None:
@@ -229,8 +260,9 @@ def _kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
-def _columns(config: dict[str, Any], name: str, columns: list[str]) -> tuple[str, list[str]]:
+def _columns(config: dict[str, Any], table: _Table) -> tuple[str, list[str]]:
     """(the x column, the y columns): by default the first column and all the others."""
+    name, columns = table.name, table.columns
     x = config.get("x", columns[0])
     ys = config.get("y", [column for column in columns if column != x])
     if isinstance(ys, str):
@@ -241,26 +273,32 @@ def _columns(config: dict[str, Any], name: str, columns: list[str]) -> tuple[str
         raise ChartError(f"'x' must be a column name; got {short(x)}")
     if not isinstance(ys, list) or not ys or not all(isinstance(y, str) for y in ys):
         raise ChartError(f"'y' must be a column name or a list of them; got {short(ys)}")
+    # Counted before any name is looked up, so that a file of thousands of columns is refused
+    # for what it is, at once.
+    values = len(table.rows) * len(ys)
+    if values > MAX_POINTS:
+        raise ChartError(
+            f"{name}: {len(table.rows):,} rows by {len(ys):,} columns make {values:,} "
+            f"values; a chart holds at most {MAX_POINTS:,}"
+        )
+    known = set(columns)
     for column in (x, *ys):
-        if column not in columns:
+        if column not in known:
             close = difflib.get_close_matches(column, columns, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ChartError(f"no column '{column}' in {name}; columns: {', '.join(columns)}{hint}")
-    twice = next((y for i, y in enumerate(ys) if y in ys[:i] or y == x), None)
-    if twice is not None:
-        raise ChartError(f"the column '{twice}' is named twice in 'x' and 'y'")
+            listed = clip(", ".join(columns), MAX_LISTED_CHARS)
+            raise ChartError(f"no column '{column}' in {name}; columns: {listed}{hint}")
+    named = {x}
+    for y in ys:
+        if y in named:
+            raise ChartError(f"the column '{y}' is named twice in 'x' and 'y'")
+        named.add(y)
     return x, ys
 
 
 def _chart_data(kind: Any, table: _Table, x: str, ys: list[str]) -> dict[str, Any]:
     if kind == "bubble":  # each point needs a radius too, which no x or y column gives
         raise ChartError("a bubble chart cannot be drawn from a data file; write its data inline")
-    values = len(table.rows) * len(ys)
-    if values > MAX_POINTS:
-        raise ChartError(
-            f"{table.name}: {len(table.rows):,} rows by {len(ys)} columns make {values:,} "
-            f"values; a chart holds at most {MAX_POINTS:,}"
-        )
     if kind in _POINT_CHARTS:
         xs = [table.number(where, row, x) for where, row in table.rows]
         if None in xs:

@@ -298,3 +298,68 @@ def test_a_cell_of_thousands_of_digits_is_named_not_a_crash():
 def test_a_data_file_chart_without_a_type_is_told_the_types():
     message = refused("data: spend.csv\n", spend_csv=SPEND)
     assert message.startswith("'type' must be one of bar, ")
+
+
+def test_a_wide_csv_is_refused_for_its_values_at_once():
+    # The reviewer's file: 528 KB, under the size limit, whose 60,000 columns took the header
+    # check and the column look-ups minutes of quadratic work, past the render budget.
+    wide = ",".join(f"c{i}" for i in range(60_000)) + "\n" + "1," * 59_999 + "1\n"
+    assert refused("type: line\ndata: data/wide.csv\n", data__wide_csv=wide.encode()) == (
+        "data/wide.csv: 1 rows by 59,999 columns make 59,999 values; a chart holds at most 5,000"
+    )
+
+
+def test_a_wide_json_is_refused_for_its_values_at_once():
+    records = [{f"k{i}": 1} for i in range(20_000)]  # each record a key of its own
+    assert refused("type: line\ndata: wide.json\n", wide_json=json.dumps(records).encode()) == (
+        "wide.json: 20,000 rows by 19,999 columns make 399,980,000 values; "
+        "a chart holds at most 5,000"
+    )
+
+
+def test_the_values_are_counted_before_the_columns_are_looked_up():
+    records = [{"m": "a", **{f"c{i}": 1 for i in range(6_000)}}]
+    source = "type: bar\ndata: w.json\nx: month\n"
+    assert refused(source, w_json=json.dumps(records).encode()).startswith(
+        "w.json: 1 rows by 6,001 columns make 6,001 values"
+    )
+
+
+def test_a_missing_column_of_a_wide_file_lists_the_first_columns_only():
+    records = [{"month": "a", **{f"c{i}": 1 for i in range(20_000)}}]
+    message = refused("type: bar\ndata: w.json\ny: c7x\n", w_json=json.dumps(records).encode())
+    assert message.startswith("no column 'c7x' in w.json; columns: month, c0, c1, c2, ")
+    assert message.endswith("\u2026; did you mean 'c7'?")
+    assert len(message) < 300
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "row", "cell", "written"),
+    [
+        ("s.csv", 'month,v\nJan,1\nF"eb,2\n', 3, 'F"eb', '"F""eb"'),
+        ("s.csv", 'month,v\nJan",1\n', 2, 'Jan"', '"Jan"""'),
+        ("s.tsv", 'size\tv\n27" screen\t1\n', 2, '27" screen', '"27"" screen"'),
+        # A quoted cell over two lines counts both, as the csv module does.
+        ("s.csv", 'month,v\n"Jan\nuary",1\nF"eb,2\n', 4, 'F"eb', '"F""eb"'),
+    ],
+)
+def test_a_quote_in_a_cell_that_is_not_quoted_is_named_with_the_cell_written_right(
+    name, data, row, cell, written
+):
+    message = refused(f"type: bar\ndata: {name}\n", **{name.replace(".", "_"): data.encode()})
+    assert message == (
+        f"{name} row {row}: {cell!r} holds a quote but is not in quotes; "
+        f"write the cell as {written}"
+    )
+
+
+def test_a_space_before_an_opening_quote_is_named():
+    assert refused("type: bar\ndata: s.csv\n", s_csv=b'month,v\nJan, "1"\n') == (
+        "s.csv row 2: ' \"1\"' has a space before its opening quote, which makes the quotes part "
+        "of the cell; remove the space"
+    )
+
+
+def test_a_quote_doubled_in_a_quoted_cell_is_part_of_its_label():
+    data = b'month,v\r\n"J""an",1\r\n"Feb",2'
+    assert drawn("type: bar\ndata: s.csv\n", s_csv=data)["data"]["labels"] == ['J"an', "Feb"]
