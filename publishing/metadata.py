@@ -8,7 +8,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,13 @@ from publishing.bounded_yaml import short
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
 URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+$")  # no spaces, no controls
+# Feeds write a date with its own offset: RSS as RFC 822's +HHMM, Atom as XML Schema's dateTime
+# (+HH:MM, at most 14 hours). Seconds cannot be written, and every time zone in use lies
+# within -12:00 and +14:00.
+MIN_OFFSET, MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+# RSS writes the year with strftime's %Y, which does not pad a year before 1000 to the four
+# digits RFC 822 asks for; Python has no year after 9999.
+MIN_YEAR, MAX_YEAR = 1000, 9999
 
 
 class MetadataError(ValueError):
@@ -46,8 +53,17 @@ def tag_slug(tag: str) -> str:
 
 
 def _text(name: str, value: Any, _tz: ZoneInfo) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise MetadataError(f"'{name}' must be text, not {type(value).__name__}")
+    if isinstance(value, bool):
+        # YAML 1.1 reads an unquoted yes, no, on or off as a boolean (tags: [NO, On]); the word
+        # itself is gone by now, so the author is told which words those are and how to keep one.
+        words = "yes, on or true" if value else "no, off or false"
+        example = "yes" if value else "no"
+        raise MetadataError(
+            f"'{name}' must be text, but YAML read an unquoted {words} in it as "
+            f'{str(value).lower()}; put the word in quotes to keep it ("{example}")'
+        )
+    if not isinstance(value, str | int | float):
+        raise MetadataError(f"'{name}' must be text, not {type(value).__name__} {short(value)}")
     text = str(value).strip()
     if not text:
         raise MetadataError(f"'{name}' is empty")
@@ -75,6 +91,16 @@ def _parse_date(name: str, text: str) -> date:
         raise MetadataError(f"'{name}': {text} is not a real date ({exc})") from None
 
 
+def _in_feed_years(moment: datetime) -> bool:
+    """Whether ``moment`` falls in a year feeds can write, both as it is and in UTC (pages,
+    feeds and HTTP headers show one or the other)."""
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:  # before year 1 or after 9999 in UTC
+        return False
+    return all(MIN_YEAR <= each.year <= MAX_YEAR for each in (moment, in_utc))
+
+
 def _datetime(name: str, value: Any, tz: ZoneInfo) -> datetime:
     if isinstance(value, str):
         value = _parse_date(name, value.strip())
@@ -83,12 +109,22 @@ def _datetime(name: str, value: Any, tz: ZoneInfo) -> datetime:
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
     else:
-        raise MetadataError(f"'{name}' must be a date, not {type(value).__name__}")
-    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
-    try:  # every page and feed shows it in UTC, or as a POSIX time
-        moment.astimezone(UTC).timestamp()
-    except (OverflowError, ValueError):
-        raise MetadataError(f"'{name}': {moment.isoformat()} is out of range") from None
+        raise MetadataError(f"'{name}' must be a date, not {type(value).__name__} {short(value)}")
+    zoned = moment.tzinfo is None
+    moment = moment.replace(tzinfo=tz) if zoned else moment
+    offset = moment.utcoffset()
+    if offset is None or offset % timedelta(minutes=1) or not MIN_OFFSET <= offset <= MAX_OFFSET:
+        # A zone has such an offset only before it kept standard time (Paris: +00:09:21).
+        whose = f", the one {tz} had then (write the date with an offset)" if zoned else ""
+        raise MetadataError(
+            f"'{name}': {moment.isoformat()} has a UTC offset feeds cannot write{whose}; "
+            "offsets are whole minutes from -12:00 to +14:00"
+        )
+    if not _in_feed_years(moment):
+        raise MetadataError(
+            f"'{name}': {moment.isoformat()} is out of range: feeds write the years "
+            f"{MIN_YEAR} to {MAX_YEAR}, in UTC too"
+        )
     return moment
 
 
@@ -104,7 +140,9 @@ def _tags(name: str, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
     elif isinstance(value, list):
         items = value
     else:
-        raise MetadataError(f"'{name}' must be a list of words, not {type(value).__name__}")
+        raise MetadataError(
+            f"'{name}' must be a list of words, not {type(value).__name__} {short(value)}"
+        )
     tags: dict[str, str] = {}
     for item in items:
         tag = _text(name, item, tz)

@@ -17,7 +17,8 @@ from xml.etree import ElementTree
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support.site import ROOT
+from app import create_app
+from tests.support.site import INSTANT, ROOT, SITE_URL, ArticleWriter
 
 ATOM_GRAMMAR = ROOT / "tests/vendor/atom/atom.rnc"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,6 +27,7 @@ MIME_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 MEDIA_KINDS = {"image", "audio", "video", "document", "executable"}
 ATOM_FEEDS = ["/atom.xml", "/tags/ai/atom.xml"]
 RSS_FEEDS = ["/feed.xml", "/tags/ai/feed.xml"]
+RFC822_DATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
 
 
 def jing(grammar: Path, document: Path) -> subprocess.CompletedProcess[str]:
@@ -119,3 +121,31 @@ def test_rss_feeds_keep_the_rules_of_rss_2_and_media_rss(
         # Media RSS elements sit in items or in a media:group, never loose in the channel.
     assert channel.find(f"{MEDIA}content") is None
     assert media_seen == len(items), "every item carries its cover or its card"
+
+
+def test_feeds_stay_valid_at_the_extreme_dates_front_matter_allows(
+    content_dir: Path, write_article: ArticleWriter, tmp_path: Path
+) -> None:
+    """The earliest date and offset, and the latest, are written as valid RFC 822 and RFC 3339
+    dates; an offset in seconds or a year before 1000 is refused, so never reaches a feed."""
+    dates = "date: 1000-01-01T00:00:00-12:00\nupdated: 9999-12-31T23:59:59+14:00\n"
+    write_article("earliest", f"title: Earliest\n{dates}")
+    write_article("seconds", "title: Seconds\ndate: 2026-01-01T00:00:00+23:59:59.999999\n")
+    write_article("year-one", "title: Year one\ndate: 0001-01-01\n")
+    config = {**INSTANT, "CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL}
+    client = create_app(config).test_client()
+
+    channel = ElementTree.fromstring(client.get("/feed.xml").data).find("channel")
+    assert channel is not None
+    published = {item.findtext("title"): item.findtext("pubDate") for item in channel.iter("item")}
+    assert published["Earliest"] == "Wed, 01 Jan 1000 00:00:00 -1200"
+    assert "Seconds" not in published and "Year one" not in published
+    for text in [*published.values(), channel.findtext("lastBuildDate")]:
+        assert RFC822_DATE.match(text or ""), text
+        parsedate_to_datetime(text or "")
+
+    feed = tmp_path / "atom.xml"
+    feed.write_bytes(client.get("/atom.xml").data)
+    assert "9999-12-31T23:59:59+14:00" in feed.read_text()
+    result = jing(ATOM_GRAMMAR, feed)
+    assert result.returncode == 0 and not errors(result), errors(result)
