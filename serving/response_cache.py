@@ -9,12 +9,14 @@ the client accepts, or a 304 or 412 by the same rules as the app (``precondition
 the app answers a plain GET; its response is kept only when the view marked it cacheable
 (``CACHEABLE`` in the environ) and it is a 200 that depends on nothing else in the request.
 Compressed bodies are made once, when an entry is stored. A body over a sixteenth of the store
-is neither stored nor compressed, and an answer not stored still honours the request's conditions.
+is neither stored, compressed nor read: it goes out as the app made it (a file the server may
+send with ``sendfile``). An answer not stored still honours the request's conditions.
 
 The store is per process, a least-recently-used map bounded in bytes.
 """
 
 import contextlib
+import itertools
 import sys
 import threading
 from collections.abc import Callable, Hashable, Iterable
@@ -23,6 +25,7 @@ from http import HTTPStatus
 from typing import Any
 
 from cachetools import LRUCache
+from werkzeug.wsgi import ClosingIterator
 
 from serving import preconditions, variants
 from serving.variants import Variant
@@ -150,7 +153,10 @@ class ResponseCache:
             entry = self._store.get(key)
         if entry is None:
             # A HEAD fills the cache like a GET, so it gets the same headers a GET would.
-            status, headers, body, cacheable = self._plain_get(environ)
+            status, headers, result, cacheable = self._plain_get(environ)
+            if _content_length(headers) > self.largest:
+                return self._unread(status, headers, result, environ, start_response)
+            body = _drained(result)
             # A rescan that lands while the app answers makes the answer one of the new
             # content, not of the version in the key: stored under it, it would come back
             # whenever the content returns to that version (a file added, then removed).
@@ -171,9 +177,9 @@ class ResponseCache:
         # has it (the app never saw them).
         return self._answer(entry, environ, start_response)
 
-    def _plain_get(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes, bool]:
-        """The app's answer to this GET without its conditions: (status, headers, body,
-        whether the view marked it cacheable)."""
+    def _plain_get(self, environ: dict) -> tuple[str, list[tuple[str, str]], Iterable[bytes], bool]:
+        """The app's answer to this GET without its conditions, its body not read yet:
+        (status, headers, body, whether the view marked it cacheable)."""
         plain = {name: value for name, value in environ.items() if name not in _STRIPPED}
         plain["REQUEST_METHOD"] = "GET"
         chunks: list[bytes] = []
@@ -184,26 +190,73 @@ class ResponseCache:
             return chunks.append
 
         result = self.app(plain, capture)
-        try:
-            chunks.extend(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        return started[0], started[1], b"".join(chunks), bool(plain.get(CACHEABLE))
+        if chunks:  # written through start_response's ``write`` before the body was returned
+            result = ClosingIterator(
+                itertools.chain(chunks, result), getattr(result, "close", None)
+            )
+        return started[0], started[1], result, bool(plain.get(CACHEABLE))
+
+    @staticmethod
+    def _unread(
+        status: str,
+        headers: list[tuple[str, str]],
+        result: Iterable[bytes],
+        environ: dict,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        """A body larger than ``largest`` (a 60 MB PDF beside an article): read to be kept or
+        compressed, it would cost its size in memory at every request, a 304 included. It goes
+        out as the app made it, or is closed unread for a HEAD, a 304 or a 412."""
+        shared = make_entry(status, headers, b"", brotli_quality=None)  # for its validators
+        refused = _refusal(shared, environ) if shared is not None else None
+        if refused is None and environ.get("REQUEST_METHOD") != "HEAD":
+            start_response(status, headers)
+            return result
+        _close(result)
+        start_response(*(refused or (status, headers)))
+        return []
 
     @staticmethod
     def _answer(entry: Entry, environ: dict, start_response: StartResponse) -> list[bytes]:
         variant = variants.select(entry.variants, environ.get("HTTP_ACCEPT_ENCODING", ""))
-        verdict = preconditions.evaluate(environ, variant.etag, entry.last_modified)
-        if verdict is HTTPStatus.NOT_MODIFIED:
-            start_response("304 NOT MODIFIED", variant.not_modified_headers)
-            return []
-        if verdict is HTTPStatus.PRECONDITION_FAILED:
-            start_response(
-                "412 PRECONDITION FAILED",
-                preconditions.failed_headers(variant.not_modified_headers),
-            )
+        refused = _refusal(entry, environ, variant)
+        if refused is not None:
+            start_response(*refused)
             return []
         start_response(entry.status, variant.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [variant.payload]
+
+
+def _refusal(
+    entry: Entry, environ: dict, variant: Variant[bytes] | None = None
+) -> tuple[str, list[tuple[str, str]]] | None:
+    """The status and headers of the 304 or 412 the request's conditions call for, else None;
+    ``variant``: the coding to be sent, the identity unless given."""
+    variant = variant or entry.variants["identity"]
+    verdict = preconditions.evaluate(environ, variant.etag, entry.last_modified)
+    if verdict is HTTPStatus.NOT_MODIFIED:
+        return "304 NOT MODIFIED", variant.not_modified_headers
+    if verdict is HTTPStatus.PRECONDITION_FAILED:
+        return "412 PRECONDITION FAILED", preconditions.failed_headers(variant.not_modified_headers)
+    return None
+
+
+def _content_length(headers: list[tuple[str, str]]) -> int:
+    """The body's length as the app declared it, 0 when it did not (a stream)."""
+    for name, value in headers:
+        if name.lower() == "content-length" and value.isdigit():
+            return int(value)
+    return 0
+
+
+def _close(result: Iterable[bytes]) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+def _drained(result: Iterable[bytes]) -> bytes:
+    try:
+        return b"".join(result)
+    finally:
+        _close(result)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask, request
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
 
 from app import create_app
 from extensions import library, settings
@@ -266,6 +266,40 @@ def test_a_body_over_the_largest_kept_is_sent_as_it_is_and_answers_its_condition
     assert (again.status_code, again.data) == (304, b"")
     assert client.get("/big.csv", headers={"If-Match": '"other"'}).status_code == 412
     assert calls == ["/big.csv"] * 3 and len(cache._store) == 0  # never kept
+
+
+def test_a_body_over_the_largest_kept_is_never_read_here():
+    """Read to be kept or compressed, a 60 MB PDF cost its size in memory at every request, a
+    304 too: it goes out as the app made it, or is closed unread."""
+    read, closed = [], []
+
+    class File:
+        def __iter__(self):
+            read.append(1)
+            yield b"x" * 5000
+
+        def close(self):
+            closed.append(1)
+
+    def large(environ, start_response):
+        environ[CACHEABLE] = True
+        start_response(
+            "200 OK",
+            [("Content-Type", "application/pdf"), ("Content-Length", "5000"), ("ETag", '"t"')],
+        )
+        return File()
+
+    cache = ResponseCache(large, lambda: 1, max_bytes=64_000)
+    client = Client(cache)
+    assert client.get("/a.pdf", headers={"If-None-Match": '"t"'}).status_code == 304
+    failed = client.get("/a.pdf", headers={"If-Match": '"other"'})
+    assert (failed.status_code, failed.headers["ETag"], failed.data) == (412, '"t"', b"")
+    head = client.head("/a.pdf")
+    assert (head.status_code, head.headers["Content-Length"], head.data) == (200, "5000", b"")
+    assert (read, closed) == ([], [1, 1, 1])
+    # The app's own iterable: the server's file wrapper, which it sends with sendfile.
+    assert isinstance(cache(EnvironBuilder("/a.pdf").get_environ(), lambda *_: None), File)
+    assert client.get("/a.pdf").data == b"x" * 5000 and len(cache._store) == 0
 
 
 def test_a_page_its_view_would_not_have_kept_still_answers_its_conditions():
