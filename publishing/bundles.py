@@ -3,8 +3,8 @@
 Only files of known kinds are part of a bundle, each listed by its path inside the folder
 (``photo.png``, ``data/spend.csv``). A request names a file by that path and is answered only
 when the name is one the last scan listed: the lookup is a dictionary's, so no spelling of
-``..`` or of an absolute path can reach anything else. Reading opens the listed file without
-following a symlink, so one swapped in since the scan is refused.
+``..`` or of an absolute path can reach anything else. Reading or opening the listed file does
+not follow a symlink, so one swapped in since the scan is refused.
 """
 
 import posixpath
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from publishing.listed_files import read_listed
+from publishing.listed_files import open_listed, read_listed
 
 INDEX = "index.md"
 # The top-level folder of every bundle's URL space that holds what the site makes itself (image
@@ -135,15 +136,10 @@ def render_inputs(bundle: Bundle) -> dict[str, FileData]:
 
 @dataclass(frozen=True)
 class Served:
-    """What to send for one bundle file."""
+    """The bytes of one bundle file, for what the site makes of it (a share card, variants)."""
 
     data: bytes
     content_type: str
-    modified: datetime
-
-    @property
-    def is_svg(self) -> bool:
-        return self.content_type == IMAGE_TYPES[".svg"]
 
 
 def served(bundle: Bundle, name: str) -> Served | None:
@@ -156,5 +152,47 @@ def served(bundle: Bundle, name: str) -> Served | None:
     data = read_file(file, MAX_SERVED_BYTES)
     if data is None:
         return None
-    modified = datetime.fromtimestamp(file.mtime_ns // 1_000_000_000, UTC)
-    return Served(data, kind, modified)
+    return Served(data, kind)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A bundle file opened to be sent, described by the open file itself, not by the scan, so
+    its size and version are those of the bytes that will be read from ``handle``."""
+
+    handle: BinaryIO  # whoever sends it closes it
+    size: int
+    mtime_ns: int
+    content_type: str
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the file is written, yet is had without reading it: a 60 MB file
+        would otherwise be read and hashed for every revalidation."""
+        return f"{self.size:x}-{self.mtime_ns:x}"
+
+    @property
+    def modified(self) -> datetime:
+        return datetime.fromtimestamp(self.mtime_ns // 1_000_000_000, UTC)
+
+    @property
+    def is_svg(self) -> bool:
+        return self.content_type == IMAGE_TYPES[".svg"]
+
+
+def opened(bundle: Bundle, name: str) -> Opened | None:
+    """The file ``name`` of the bundle opened as it is now, or None as for ``served``: not a
+    file of the bundle, no longer a regular file (swapped for a symlink, a FIFO), or grown
+    past ``MAX_SERVED_BYTES``."""
+    file = bundle.by_name.get(name)
+    kind = content_type(name)
+    if file is None or kind is None:
+        return None
+    try:
+        handle, found = open_listed(file.source)
+    except OSError:
+        return None
+    if found.st_size > MAX_SERVED_BYTES:
+        handle.close()
+        return None
+    return Opened(handle, found.st_size, found.st_mtime_ns, kind)

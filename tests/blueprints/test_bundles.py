@@ -1,9 +1,11 @@
 """A bundle's files over HTTP: known kinds only, with their type, validators and lifetime; SVG
 that can run nothing; everything else a 404."""
 
+import hashlib
 import io
 import json
 import os
+import tracemalloc
 from urllib.parse import urljoin
 
 import pytest
@@ -13,6 +15,7 @@ from app import create_app
 from extensions import renderer
 from publishing import image_variants
 from publishing.html_tree import srcset_candidates
+from publishing.listed_files import open_listed
 from tests.support.bundles import SCRIPTED_SVG, broken_animation, image_bytes, write_bundle
 from tests.support.pages import soup
 from tests.support.site import INSTANT, SITE_URL
@@ -365,3 +368,103 @@ def test_a_png_named_like_a_card_keeps_its_variants(content_dir, image_cache_dir
     assert any(url.endswith(".png") and "/_/" not in url for url in urls)  # the original
     for url in urls:
         assert client.get(urljoin("/insights/cards/", url)).status_code == 200, url
+
+
+BIG = 5 * 2**20  # over the 4 MiB of its 64 the response cache keeps
+
+
+def large_pdf(folder) -> bytes:
+    data = b"%PDF-1.4\n" + os.urandom(BIG)
+    (folder / "report.pdf").write_bytes(data)
+    return data
+
+
+def test_a_large_files_etag_comes_from_its_size_and_time_not_its_bytes(client, bundle):
+    large_pdf(bundle)
+    url = "/insights/field-notes/report.pdf"
+    etag = client.get(url).headers["ETag"]
+    pdf = bundle / "report.pdf"
+    listed = os.stat(pdf)
+    # Other bytes of the same size at the same time keep the ETag: it was never a digest of them.
+    large_pdf(bundle)
+    os.utime(pdf, ns=(listed.st_atime_ns, listed.st_mtime_ns))
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert (again.status_code, again.data) == (304, b"")
+    os.utime(pdf, ns=(listed.st_atime_ns, listed.st_mtime_ns + 10**9))  # an edit
+    edited = client.get(url, headers={"If-None-Match": etag})
+    assert edited.status_code == 200 and edited.headers["ETag"] != etag
+    assert edited.data == pdf.read_bytes()
+
+
+class Sealed(io.BufferedReader):
+    """A bundle file that fails the test if any of it is read."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the file was read")
+
+    readinto = read1 = readinto1 = read
+
+
+@pytest.fixture(params=[0, 64 * 2**20], ids=["view", "response-cache"])
+def scanned_once(request, content_dir, bundle):
+    """The bundle with its large PDF, scanned once (a change since is the view's to notice),
+    answered by the view itself or through the response cache, which keeps none of it."""
+    large_pdf(bundle)
+    config = {"CONTENT_DIR": str(content_dir), "RESPONSE_CACHE_BYTES": request.param}
+    app = create_app({"TESTING": True, **config, "RESCAN_INTERVAL": 3600, "QUIET_SECONDS": 0})
+    return app.test_client()
+
+
+def test_a_revalidation_a_412_or_a_head_reads_none_of_the_file(scanned_once, monkeypatch):
+    url = "/insights/field-notes/report.pdf"
+    etag = scanned_once.get(url).headers["ETag"]
+    opened = []
+
+    def sealed(source: str) -> tuple[io.BufferedReader, os.stat_result]:
+        handle, found = open_listed(source)
+        opened.append(Sealed(handle.detach()))
+        return opened[-1], found
+
+    monkeypatch.setattr("publishing.bundles.open_listed", sealed)
+    with scanned_once.get(url, headers={"If-None-Match": etag}) as revalidated:
+        assert (revalidated.status_code, revalidated.data) == (304, b"")
+    with scanned_once.get(url, headers={"If-Match": '"another"'}) as failed:
+        assert (failed.status_code, failed.data, failed.headers["ETag"]) == (412, b"", etag)
+        assert "Cache-Control" not in failed.headers
+        assert failed.headers["X-Content-Type-Options"] == "nosniff"
+    with scanned_once.head(url) as head:
+        assert (head.status_code, head.data) == (200, b"")
+        assert head.headers["Content-Length"] == str(len(b"%PDF-1.4\n") + BIG)
+    assert [handle.closed for handle in opened] == [True] * 3  # as a server closes a response
+
+
+def test_a_get_sends_the_file_a_piece_at_a_time(scanned_once, bundle):
+    tracemalloc.start()
+    try:
+        response = scanned_once.get("/insights/field-notes/report.pdf", buffered=False)
+        sent = hashlib.blake2b()
+        for chunk in response.response:
+            sent.update(chunk)
+        response.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert sent.digest() == hashlib.blake2b((bundle / "report.pdf").read_bytes()).digest()
+    assert peak < BIG // 10
+
+
+# Only the view: a response cache hit, made before the swap, is answered until the next scan.
+@pytest.mark.parametrize("scanned_once", [0], ids=["view"], indirect=True)
+def test_a_file_swapped_for_a_symlink_since_the_scan_is_refused_even_to_a_revalidation(
+    scanned_once, bundle, tmp_path
+):
+    url = "/insights/field-notes/photo.png"
+    etag = scanned_once.get(url).headers["ETag"]
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(PNG)
+    listed = os.stat(bundle / "photo.png")
+    os.utime(secret, ns=(listed.st_atime_ns, listed.st_mtime_ns))
+    (bundle / "photo.png").unlink()
+    os.symlink(secret, bundle / "photo.png")
+    assert scanned_once.get(url, headers={"If-None-Match": etag}).status_code == 404
+    assert scanned_once.get(url).status_code == 404

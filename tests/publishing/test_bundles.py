@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from publishing.bundles import OVER_BUDGET, Bundle, bundle_name, render_inputs, served
+from publishing.bundles import (
+    OVER_BUDGET,
+    Bundle,
+    bundle_name,
+    opened,
+    render_inputs,
+    served,
+)
 from publishing.content_files import list_articles
 from publishing.images import ImageFault, measure
 from publishing.library import Library
@@ -117,9 +124,13 @@ def test_only_a_listed_name_is_served(tmp_path, name):
     write_bundle(tmp_path, "trip", "Text.\n", {"photo.png": PNG, ".hidden.png": PNG})
     (tmp_path / "flat.md").write_text("---\ntitle: Flat\ndate: 2026-01-02\n---\nText.\n")
     bundle = the_bundle(tmp_path)
-    assert served(bundle, name) is None
+    assert served(bundle, name) is None and opened(bundle, name) is None
     found = served(bundle, "photo.png")
     assert found is not None and found.data == PNG and found.content_type == "image/png"
+    sent = opened(bundle, "photo.png")
+    assert sent is not None and sent.content_type == "image/png" and sent.size == len(PNG)
+    with sent.handle:
+        assert sent.handle.read() == PNG
 
 
 def test_a_file_swapped_for_a_symlink_since_the_scan_is_not_served(tmp_path):
@@ -130,6 +141,43 @@ def test_a_file_swapped_for_a_symlink_since_the_scan_is_not_served(tmp_path):
     (folder / "photo.png").unlink()
     os.symlink(secret, folder / "photo.png")
     assert served(bundle, "photo.png") is None
+    assert opened(bundle, "photo.png") is None
+
+
+def test_a_file_swapped_for_a_fifo_or_grown_too_large_since_the_scan_is_not_opened(
+    tmp_path, monkeypatch
+):
+    folder = write_bundle(tmp_path, "trip", "Text.\n", {"photo.png": PNG, "paper.pdf": b"%PDF"})
+    bundle = the_bundle(tmp_path)
+    (folder / "photo.png").unlink()
+    os.mkfifo(folder / "photo.png")  # opened without blocking, then refused
+    assert opened(bundle, "photo.png") is None
+    monkeypatch.setattr("publishing.bundles.MAX_SERVED_BYTES", 4)
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.4")
+    assert opened(bundle, "paper.pdf") is None
+
+
+def test_an_opened_files_version_follows_its_size_and_time_not_its_bytes(tmp_path):
+    folder = write_bundle(tmp_path, "trip", "Text.\n", {"photo.png": PNG})
+    bundle = the_bundle(tmp_path)
+    path = folder / "photo.png"
+
+    def version() -> str:
+        sent = opened(bundle, "photo.png")
+        assert sent is not None
+        sent.handle.close()
+        return sent.version
+
+    first = version()
+    listed = os.stat(path)
+    path.write_bytes(bytes(len(PNG)))  # other bytes of the same size, at the same time
+    os.utime(path, ns=(listed.st_atime_ns, listed.st_mtime_ns))
+    assert version() == first
+    os.utime(path, ns=(listed.st_atime_ns, listed.st_mtime_ns + 1))
+    touched = version()
+    path.write_bytes(PNG + b"more")
+    os.utime(path, ns=(listed.st_atime_ns, listed.st_mtime_ns + 1))
+    assert len({first, touched, version()}) == 3
 
 
 def test_changing_adding_or_removing_a_bundle_file_changes_the_article_version(tmp_path):
