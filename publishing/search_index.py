@@ -373,6 +373,8 @@ class SearchIndex:
         with self._lock, self._deadline(parsed, timeout):
             table = "pairs" if pairs and not self._unpaired else "search"
             match = self._match(parsed)
+            if match is None:
+                return Results(parsed, 0, Page([], page, 1))
             params["match"] = pairs if table == "pairs" else match
             found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid"
             found += f" WHERE {table} MATCH :match AND {where}"
@@ -389,12 +391,17 @@ class SearchIndex:
             hits = [Hit(self._articles[doc], snippets[doc]) for doc in ids]
         return Results(parsed, total, Page(hits, page, page_count(total, per_page)))
 
-    def _match(self, query: Query) -> str:
+    def _match(self, query: Query) -> str | None:
         """``query`` as an FTS5 expression over ``search``, each prefix read by ``Vocabulary``
-        (FTS5 would stem it: ``deploy*`` missed "deployment")."""
-        return " ".join(
-            self._vocabulary.prefix(term) if term.prefix else term.fts() for term in query.terms
-        )
+        (FTS5 would stem it: ``deploy*`` missed "deployment", ``cos*`` found "community"); None
+        when a prefix begins no word of the site."""
+        parts = [
+            self._vocabulary.prefix(term, complete=not self._unpaired)
+            if term.prefix
+            else term.fts()
+            for term in query.terms
+        ]
+        return None if None in parts else " ".join(parts)  # type: ignore[arg-type]
 
     @contextmanager
     def _deadline(self, query: Query, seconds: float | None) -> Iterator[None]:

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Sequence
 from publishing.search_pairs import WordPairs
 from publishing.search_query import Term
 
-MAX_ADDED_WORDS = 50  # words added to one prefix: the expression stays small whatever the site
+MAX_PREFIX_TERMS = 64  # a prefix Porter changes is named word by word up to this many terms
+MAX_ADDED_WORDS = 50  # words FTS5's prefix would miss, added to it: the expression stays small
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: one term of every tokenizer here
 
@@ -60,24 +61,33 @@ class Vocabulary:
         if len(self._words) != size:
             self._sorted = []
 
-    def prefix(self, term: Term) -> str:
-        """The FTS5 expression of the prefix ``term``: FTS5's own, or'ed with the words (or
-        phrases ending in them) that begin with it and that FTS5's lookup would miss."""
+    def prefix(self, term: Term, *, complete: bool) -> str | None:
+        """The FTS5 expression of the prefix ``term``, or None when no word of the site begins
+        with it. ``complete``: every indexed article's words have been learnt.
+
+        FTS5's own prefix, or'ed with the words that begin with it but that it misses (stems
+        shorter than the prefix: "winning" for ``winn*``). But where Porter changes the prefix
+        itself (``deploy`` to ``deploi``, ``cos`` to ``co``, which then found "community"), the
+        words that begin with it are named one per term instead, up to ``MAX_PREFIX_TERMS``."""
         runs = list(_WORD.finditer(term.text))
-        terms = self._pairs.terms(term.text)
-        if not runs or not terms:
+        stems = self._pairs.terms(term.text)
+        if not runs or not stems:
             return term.fts()
-        last, stem = runs[-1], terms[-1]  # FTS5 puts the * on the last token
-        added: dict[str, str] = {}  # term -> a word indexed under it: one word per term
+        last, stem = runs[-1], stems[-1]  # FTS5 puts the * on the last token
+        by_term: dict[str, str] = {}  # term -> a word indexed under it, the shortest
         for folded, indexed in self._terms_of(self._begin_with(fold(last[0]))):
-            if indexed and not indexed.startswith(stem) and indexed not in added:
-                added[indexed] = self._words[folded]
-                if len(added) == MAX_ADDED_WORDS:
-                    break
-        if not added:
-            return term.fts()
-        spelled = [Term(term.text[: last.start()] + word).fts() for word in added.values()]
-        return "(" + " OR ".join([term.fts(), *spelled]) + ")"
+            if indexed:
+                by_term.setdefault(indexed, self._words[folded])
+        if complete and not by_term:
+            return None
+
+        def spelled(words: Iterable[str]) -> list[str]:
+            return [Term(term.text[: last.start()] + word).fts() for word in words]
+
+        if complete and stem != fold(last[0]) and len(by_term) <= MAX_PREFIX_TERMS:
+            return " OR ".join(spelled(by_term.values())).join("()")
+        missed = [word for indexed, word in by_term.items() if not indexed.startswith(stem)]
+        return " OR ".join([term.fts(), *spelled(missed[:MAX_ADDED_WORDS])]).join("()")
 
     def _begin_with(self, begun: str) -> list[str]:
         if not self._sorted and self._words:

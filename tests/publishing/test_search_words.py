@@ -3,13 +3,25 @@
 from publishing.search_index import tokenizer
 from publishing.search_pairs import WordPairs
 from publishing.search_query import Term
-from publishing.search_words import MAX_ADDED_WORDS, Vocabulary, fold, words_of
+from publishing.search_words import (
+    MAX_ADDED_WORDS,
+    MAX_PREFIX_TERMS,
+    Vocabulary,
+    fold,
+    words_of,
+)
+
+TEXT = "Deployment went well; winning teams, a winner, cost, costs, cosine and the community."
 
 
 def vocabulary(text: str, language: str = "en") -> Vocabulary:
     known = Vocabulary(WordPairs(tokenizer(language)))
     known.learn(words_of([(text,)]))
     return known
+
+
+def prefix(text: str, *, complete: bool = True, language: str = "en") -> str | None:
+    return vocabulary(TEXT, language).prefix(Term(text, prefix=True), complete=complete)
 
 
 def test_words_are_found_folded_with_a_spelling_as_written():
@@ -19,38 +31,42 @@ def test_words_are_found_folded_with_a_spelling_as_written():
     assert fold("ÉTÉ") == "ete" and fold("Straße") == "strasse"
 
 
-def test_a_prefix_that_porter_would_stem_away_also_asks_for_the_words_it_begins():
-    known = vocabulary("Deployment went well; winning teams, a winner, and the community.")
-    # FTS5 reads deploy* as deploi*, and "deployment" is indexed as deploy: asked for by name.
-    assert known.prefix(Term("deploy", prefix=True)) == '("deploy"* OR "Deployment")'
-    # "winning" is indexed as win, shorter than winn; "winner" as winner, which winn* finds.
-    assert known.prefix(Term("winn", prefix=True)) == '("winn"* OR "winning")'
-    assert known.prefix(Term("large communit", prefix=True)) == (
-        '("large communit"* OR "large community")'
-    )
-    assert known.prefix(Term("open-communit", prefix=True)) == (
-        '("open-communit"* OR "open-community")'
-    )
+def test_a_prefix_porter_changes_is_the_words_that_begin_with_it_one_per_term():
+    assert prefix("deploy") == '("Deployment")'  # FTS5 alone reads deploy* as deploi*
+    assert prefix("cos") == '("cost" OR "cosine")'  # FTS5 alone: co*, "community" too
 
 
-def test_a_prefix_fts5_reads_well_is_left_as_it_is():
-    known = vocabulary("Winner takes all; zephyrs and zephyr.")
-    assert known.prefix(Term("zeph", prefix=True)) == '"zeph"*'
-    assert known.prefix(Term("nothing", prefix=True)) == '"nothing"*'
+def test_a_prefix_porter_keeps_is_fts5s_with_the_words_whose_stem_is_shorter():
+    assert prefix("winn") == '("winn"* OR "winning")'  # "winning" is indexed as win
+    assert prefix("wi") == '("wi"*)'  # two letters: Porter leaves them
+    assert prefix("large communit") == '("large communit"* OR "large community")'
+    assert prefix("open-communit") == '("open-communit"* OR "open-community")'
 
 
-def test_without_a_stemmer_every_word_begins_with_its_prefix_and_nothing_is_added():
+def test_a_prefix_that_begins_no_word_finds_nothing():
+    assert prefix("zeph") is None
+
+
+def test_until_every_word_is_learnt_fts5s_prefix_is_asked_with_the_words_it_misses():
+    assert prefix("deploy", complete=False) == '("deploy"* OR "Deployment")'
+    assert prefix("winn", complete=False) == '("winn"* OR "winning")'
+    assert prefix("zeph", complete=False) == '("zeph"*)'
+
+
+def test_without_a_stemmer_a_prefix_is_fts5s_as_it_is():
     known = vocabulary("Déploiement des modèles gagnants", language="fr")
-    assert known.prefix(Term("deploi", prefix=True)) == '"deploi"*'
+    for complete in (True, False):
+        assert known.prefix(Term("deploi", prefix=True), complete=complete) == '("deploi"*)'
 
 
-def test_words_of_one_term_are_asked_for_once_and_at_most_so_many_are_added():
-    many = " ".join(f"tidy{'y' * n}ing" for n in range(MAX_ADDED_WORDS + 20))
-    expression = vocabulary(many).prefix(Term("tidy", prefix=True))
+def test_a_prefix_of_many_terms_is_fts5s_with_at_most_so_many_words_added():
+    many = " ".join(f"tidy{'y' * n}ing" for n in range(MAX_PREFIX_TERMS + 20))
+    expression = vocabulary(many).prefix(Term("tidy", prefix=True), complete=True)
+    assert expression.startswith('("tidy"* OR ')  # too many to name: FTS5's tidi* and more
     assert expression.count(" OR ") == MAX_ADDED_WORDS
 
 
 def test_a_word_sqlite_splits_costs_the_others_nothing():
     # "winnᦰ0" is "winn 0" to SQLite's older Unicode tables: the words asked with it still count.
     known = vocabulary("winning winnᦰ0 winnable")
-    assert known.prefix(Term("winn", prefix=True)) == '("winn"* OR "winning")'
+    assert known.prefix(Term("winn", prefix=True), complete=False) == '("winn"* OR "winning")'
