@@ -11,6 +11,7 @@ unwrap are renamed on the way and removed by lxml in one pass, so the work is li
 of the HTML however deep it nests.
 """
 
+import re
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -19,7 +20,12 @@ from lxml import html as lxml_html
 
 from publishing import html_tree
 
-URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite", "action", "formaction", "xlink:href"})
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "poster", "cite", "action", "formaction", "xlink:href", "data", "background"}
+    | {"longdesc"}
+)
+# A CSS url(), as an author's style="" holds one: made absolute like any other URL.
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
 CHART_LINK_TEXT = "Open the interactive chart on the site"
 DIAGRAM_LINK_TEXT = "See the diagram drawn on the site"
@@ -57,17 +63,27 @@ def _runs_script(url: str) -> bool:
     return ":" in url and scheme in _SCRIPT_SCHEMES
 
 
+def _css_url(found: re.Match[str], page_url: str) -> str:
+    quote, url = found[1], found[2]
+    if _runs_script(url):
+        return "none"
+    return f"url({quote}{_absolute(url, page_url)}{quote})"
+
+
 def _fix_attributes(element: html_tree.Element, page_url: str) -> None:
     for name, value in element.attrib.items():
         # Event handlers, script URLs and a frame's inline document: readers run no scripts,
         # and the author's own HTML may hold them.
-        scripted = name.startswith("on") or name == "srcdoc"
+        # (A ping URL only reports a click to a tracker: no reader's business.)
+        scripted = name.startswith("on") or name in ("srcdoc", "ping")
         if scripted or (name in URL_ATTRIBUTES and _runs_script(value)):
             del element.attrib[name]
         elif name in URL_ATTRIBUTES:
             element.set(name, _absolute(value, page_url))
         elif name == "srcset":
             element.set(name, absolute_srcset(value, page_url))
+        elif name == "style" and "url(" in value.lower():
+            element.set(name, _CSS_URL.sub(lambda found: _css_url(found, page_url), value))
 
 
 def _as_diagram(pre: html_tree.Element, page_url: str) -> None:

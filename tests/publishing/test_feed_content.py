@@ -195,6 +195,41 @@ def test_script_urls_and_inline_frames_are_left_out(html: str) -> None:
     assert "script" not in kept.lower() and "steal" not in kept and "Hi" in kept
 
 
+@pytest.mark.parametrize(
+    ("html", "absolute"),
+    [
+        ('<object data="doc.pdf"></object>', 'data="https://example.org/insights/a/doc.pdf"'),
+        (
+            '<table background="p.png"><tr><td>x</td></tr></table>',
+            'background="https://example.org/insights/a/p.png"',
+        ),
+        (
+            '<img src="a.png" longdesc="d.html" alt="">',
+            'longdesc="https://example.org/insights/a/d.html"',
+        ),
+        (
+            "<div style=\"color: red; background-image: URL( 'photo.png' )\">x</div>",
+            "background-image: url('https://example.org/insights/a/photo.png')",
+        ),
+        (
+            "<div style=\"background: url('javascript:steal()')\">x</div>",
+            'style="background: none"',
+        ),
+    ],
+)
+def test_every_url_an_author_can_write_becomes_absolute(html: str, absolute: str) -> None:
+    assert absolute in feed_html(html, "https://example.org/insights/a/")
+
+
+def test_a_script_url_in_a_style_is_left_out() -> None:
+    kept = feed_html('<div style="background: url(javascript:steal())">x</div>', PAGE)
+    assert "javascript" not in kept and "steal" not in kept
+
+
+def test_ping_urls_are_left_out() -> None:
+    assert feed_html('<p><a href="/x" ping="/track">Hi</a></p>', PAGE).count("track") == 0
+
+
 def test_a_word_with_a_colon_is_no_script_url() -> None:
     assert 'href="https://example.org/notes/javascript"' in feed_html(
         '<p><a href="javascript">Hi</a></p>', "https://example.org/notes/x"
