@@ -5,6 +5,7 @@ app's ``test_config``. The README's configuration table is made from it (``readm
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +41,58 @@ def default_image_cache_dir() -> Path:
     return _user_cache_dir() / "images"
 
 
+class _Unfit(ValueError):
+    """A check's refusal that says more than the setting's kind: ``rule`` follows the variable's
+    name (``must be …``), ``hint`` follows the value refused."""
+
+    def __init__(self, rule: str, hint: str = "") -> None:
+        super().__init__(rule)
+        self.rule = rule
+        self.hint = hint
+
+
 def _site_url(value: str) -> str:
     url = urlsplit(value)
     if value and not (url.scheme in ("http", "https") and url.hostname):
         raise ValueError(value)
+    # Every route and url_for() path starts at "/": a path here would be written before them in
+    # feeds and the export (https://ex.org/blog/blog/insights/…) but not in the pages' links. A
+    # "?" or "#" with nothing after it is refused too: it would end up inside every URL.
+    if url.path not in ("", "/") or "?" in value or "#" in value:
+        root = f"{url.scheme}://{url.netloc}"
+        raise _Unfit(
+            "must have no path, query or fragment",
+            f": the site must be served at the root of its host, as {root} (a trailing slash "
+            "is fine)",
+        )
+    return value
+
+
+# A well-formed BCP 47 tag (RFC 5646 section 2.1, without its grandfathered tags such as
+# i-klingon, kept there only for old data): language, script, region, variants, extensions and
+# a private use part, or a private use tag alone. Pages' lang, RSS <language>, Atom xml:lang
+# (RFC 4287 allows only letters, digits and hyphens) and JSON Feed's language all take one.
+_LANGUAGE_TAG = re.compile(
+    r"""
+    (?: [A-Za-z]{2,3} (?:-[A-Za-z]{3}){0,3} | [A-Za-z]{4,8} )  # language, extended subtags
+    (?: -[A-Za-z]{4} )?                                         # script
+    (?: -[A-Za-z]{2} | -[0-9]{3} )?                             # region
+    (?: -[A-Za-z0-9]{5,8} | -[0-9][A-Za-z0-9]{3} )*             # variants
+    (?: -[A-WYZa-wyz0-9] (?:-[A-Za-z0-9]{2,8})+ )*              # extensions
+    (?: -[Xx] (?:-[A-Za-z0-9]{1,8})+ )?                         # private use
+    | [Xx] (?:-[A-Za-z0-9]{1,8})+                               # private use alone
+    """,
+    re.VERBOSE,
+)
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(value):
+        hyphens = value.replace("_", "-")  # a POSIX locale name (en_US) is the usual mistake
+        hint = (
+            f": write {hyphens!r}" if hyphens != value and _LANGUAGE_TAG.fullmatch(hyphens) else ""
+        )
+        raise _Unfit("must be a BCP 47 language tag such as en or en-US", hint)
     return value
 
 
@@ -78,7 +127,8 @@ class Settings:
     site_url: str = setting(
         "",
         "Absolute base URL for canonical links, Open Graph and feeds, e.g. "
-        "`https://insights.example.org`. Set it in production.",
+        "`https://insights.example.org`. Set it in production. The site is served at the root "
+        "of its host: a path (`https://example.org/blog`), query or fragment is refused.",
         shown="empty: the URL the request came in on",
         check=_site_url,
         kind="empty or an absolute http(s) URL such as https://insights.example.org",
@@ -98,7 +148,12 @@ class Settings:
     site_description: str = setting(
         "Articles with live charts and diagrams.", "Description of list pages and feeds."
     )
-    site_language: str = setting("en", "`lang` of pages, language of feeds.")
+    site_language: str = setting(
+        "en",
+        "`lang` of pages, language of feeds: a BCP 47 tag, such as `en` or `en-US` (with a "
+        "hyphen: `en_US` is refused).",
+        check=_language,
+    )
     author: str = setting("Vin Patel", "Author of articles that name none.")
     timezone: ZoneInfo = setting(  # noqa: RUF009
         ZoneInfo("UTC"),
@@ -292,6 +347,8 @@ def _value(name: str, given: Any) -> Any:
     check = field.metadata["check"] or (lambda value: value)
     try:
         value = check(read(given))
+    except _Unfit as unfit:
+        raise SettingError(f"{PREFIX}{name} {unfit.rule}, not {given!r}{unfit.hint}") from None
     except (TypeError, ValueError, OverflowError):
         kind = field.metadata["kind"] or kind
         raise SettingError(f"{PREFIX}{name} must be {kind}, not {given!r}") from None

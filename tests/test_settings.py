@@ -106,6 +106,8 @@ def test_true_or_false_settings_read_every_usual_spelling(text, expected):
         ("TIMEZONE", "../../etc/passwd", "INSIGHTS_TIMEZONE must be a time zone name"),
         ("SITE_URL", "insights.example.org", "INSIGHTS_SITE_URL must be empty or an absolute"),
         ("SITE_URL", "ftp://insights.example.org", "INSIGHTS_SITE_URL must be empty or an"),
+        ("SITE_URL", "https://ex.org/blog", "INSIGHTS_SITE_URL must have no path, query or"),
+        ("SITE_LANGUAGE", "en_US", "INSIGHTS_SITE_LANGUAGE must be a BCP 47 language tag"),
     ],
 )
 def test_a_setting_of_the_wrong_kind_or_out_of_range_stops_the_start_naming_it(
@@ -114,6 +116,48 @@ def test_a_setting_of_the_wrong_kind_or_out_of_range_stops_the_start_naming_it(
     monkeypatch.setenv(f"INSIGHTS_{name}", text)
     with pytest.raises(SettingError, match=re.escape(message)):
         create_app()
+
+
+def test_a_site_url_below_the_root_of_its_host_is_refused_and_one_at_the_root_is_not():
+    """Routes start at "/": a path would be doubled in feeds and the export, and missing from
+    the pages' links; a query or fragment would land inside every URL."""
+    for url in [
+        "https://ex.org/blog",
+        "https://ex.org/blog/",
+        "https://ex.org/?",
+        "http://ex.org#",
+    ]:
+        root = url.split(":")[0] + "://ex.org"
+        message = (
+            f"INSIGHTS_SITE_URL must have no path, query or fragment, not {url!r}: the site must "
+            f"be served at the root of its host, as {root} (a trailing slash is fine)"
+        )
+        with pytest.raises(SettingError, match=re.escape(message)):
+            load({"SITE_URL": url}, {})
+    for url in ["https://ex.org", "https://ex.org/", "http://ex.org:8080/", ""]:
+        assert load({"SITE_URL": url}, {}).site_url == url
+
+
+def test_a_site_language_that_is_no_bcp_47_tag_is_refused_and_a_bcp_47_tag_is_not():
+    """It becomes Atom's xml:lang, RSS <language> and JSON Feed's language, which take only
+    such a tag (RFC 4287: letters, digits and hyphens); a locale name is told its tag."""
+    must = "INSIGHTS_SITE_LANGUAGE must be a BCP 47 language tag such as en or en-US, not"
+    for tag, hint in [
+        ("en_US", ": write 'en-US'"),
+        ("pt_BR", ": write 'pt-BR'"),
+        ("english (UK)", ""),
+        ("", ""),
+        ("en-", ""),
+        ("en-US-", ""),
+        ("1en", ""),
+        ("en-verylongsub", ""),
+        ("fr-x", ""),
+    ]:
+        with pytest.raises(SettingError) as refused:
+            load({"SITE_LANGUAGE": tag}, {})
+        assert str(refused.value) == f"{must} {tag!r}{hint}"
+    for tag in ["en", "en-US", "EN-gb", "es-419", "zh-Hant-TW", "de-CH-1901", "en-u-ca-gregory"]:
+        assert load({"SITE_LANGUAGE": tag}, {}).site_language == tag
 
 
 def test_a_test_config_value_is_checked_as_the_environment_is():
