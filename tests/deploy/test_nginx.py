@@ -17,8 +17,10 @@ from harness.nginx import nginx
 from harness.servers import free_port, gunicorn
 from harness.slow_clients import allow_open_files, attack
 from hooks.security import security_headers
+from publishing.bundles import CONTENT_TYPES
 from serving import static_assets
 from settings import default_static_cache_dir
+from tests.support.bundles import write_bundle
 from tests.support.site import REFERENCE_SLUG, ROOT, SITE_URL
 
 pytestmark = pytest.mark.server
@@ -234,6 +236,33 @@ def test_nginx_serves_the_export_at_the_sites_urls(content_dir, write_article, t
         assert_security_headers(headers)
         assert_security_headers(get(base + "/feed.xml")[1], inline_styles=True)
         assert headers["Content-Type"].startswith("text/javascript")
+
+
+def test_every_file_of_the_export_goes_out_with_the_type_the_app_sends(content_dir, tmp_path):
+    """Outside /static/ too, where nginx named files by /etc/nginx/mime.types: /opensearch.xml
+    went out as text/xml and an article's CSV or TSV as application/octet-stream, which nosniff
+    keeps browsers to. Each file is compared with what the app itself answers at its URL."""
+    files = {f"data/kind{suffix}": b"a,b\n1,2\n" for suffix in CONTENT_TYPES}
+    files |= {"TABLE.TSV": b"a\tb\n", "feed.json": b"{}"}  # not a feed: application/json
+    write_bundle(content_dir, "kinds", "Every kind of file beside an article.\n", files)
+    app = create_app({"CONTENT_DIR": str(content_dir), "SITE_URL": SITE_URL})
+    site = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["export", str(site)]).exit_code == 0
+    client = app.test_client()
+    compared = set()
+    with nginx("nginx-export.conf", {"INSIGHTS_EXPORT_DIR": str(site)}, tmp_path / "ngx") as base:
+        for path in (path for path in site.rglob("*") if path.is_file()):
+            url = "/" + path.relative_to(site).as_posix()
+            url = url.removesuffix("index.html") if path.name == "index.html" else url
+            live = client.get(url)
+            if url.startswith("/static/") or live.status_code != 200:
+                continue  # /static/: tested below; search/index.json is the export's alone
+            status, headers, _ = get(base + url)
+            assert (status, headers["Content-Type"]) == (200, live.content_type), url
+            compared.add(url)
+    beside = {f"/insights/kinds/{name}" for name in files}
+    expected = {"/", "/opensearch.xml", "/sitemap.xml", "/robots.txt", "/feed.json", *beside}
+    assert expected <= compared
 
 
 @dataclass(frozen=True)
