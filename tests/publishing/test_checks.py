@@ -47,3 +47,27 @@ def test_a_cover_that_cannot_be_used_is_a_problem(app, write_article):
     assert problems == [
         Problem(gone, "cover image /static/images/gone.png: no such file in static/"),
     ]
+
+
+def test_an_updated_date_still_to_come_is_a_problem_naming_the_file_and_the_date(
+    app, write_article
+):
+    """It would be the feeds' and the sitemap's last change until it passed, so no real edit
+    before then could move them. On a scheduled article it counts only past the article's own
+    date, since an earlier one is never used."""
+    future = write_article("future", "title: Future\ndate: 2026-01-01\nupdated: 2099-01-01\n")
+    write_article("past", "title: Past\ndate: 2026-01-01\nupdated: 2026-02-01\n")
+    write_article("scheduled", "title: Soon\ndate: 2099-06-01\nupdated: 2099-01-01\n")
+    later = write_article("later", "title: Later\ndate: 2099-06-01\nupdated: 2099-07-01T09:30:00\n")
+    problems = find_problems(library(app).snapshot(force=True), renderer(app), STATIC)
+    advice = (
+        "is in the future: until then feeds and the sitemap give it as the last change and later "
+        "edits cannot move it; give the date of the last real change"
+    )
+    assert problems == [
+        Problem(future, f"'updated': 2099-01-01T00:00:00+00:00 {advice}"),
+        Problem(later, f"'updated': 2099-07-01T09:30:00+00:00 {advice}"),
+    ]
+    checked = app.test_cli_runner().invoke(args=["check"])
+    assert checked.exit_code == 1
+    assert f"future.md: 'updated': 2099-01-01T00:00:00+00:00 {advice}\n" in checked.output
