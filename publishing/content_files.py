@@ -39,6 +39,9 @@ class Listed:
     source: str  # what to open: the entry itself, or the target of its symlink
     stat: os.stat_result
     bundle: tuple[BundleFile, ...] | None = None  # the folder's files, for a folder article
+    # For a folder article, the newest mtime of its folder and the subfolders walked: removing
+    # or renaming a file changes only its folder's mtime, the files left keep theirs.
+    folders_mtime_ns: int = 0
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -118,21 +121,31 @@ def _bundle(
     index = _judge(index_path, directory / entry.name, real_directory)
     if not isinstance(index, tuple):
         return None, [index] if index else []
-    files, problems = _bundle_files(entry.path, directory / entry.name, real_folder)
-    return Listed(f"{entry.name}/{INDEX}", *index, bundle=files), problems
+    top_mtime_ns = folder[1].st_mtime_ns
+    files, problems, folders_mtime_ns = _bundle_files(
+        entry.path, directory / entry.name, real_folder, top_mtime_ns
+    )
+    listed = Listed(f"{entry.name}/{INDEX}", *index, files, folders_mtime_ns)
+    return listed, problems
 
 
 def _bundle_files(
-    top: str, shown_top: Path, real_folder: str
-) -> tuple[tuple[BundleFile, ...], list[Problem]]:
-    """The servable files under ``top``, each judged on its own. Folders are walked, but
-    symlinked folders are not (a loop would never end), nor those named with a dot."""
+    top: str, shown_top: Path, real_folder: str, top_mtime_ns: int
+) -> tuple[tuple[BundleFile, ...], list[Problem], int]:
+    """The servable files under ``top``, each judged on its own, and the newest mtime of the
+    folders walked (``top``'s is ``top_mtime_ns``). Folders are walked, but symlinked folders
+    are not (a loop would never end), nor those named with a dot."""
     files: list[BundleFile] = []
     problems: list[Problem] = []
+    folders_mtime_ns = top_mtime_ns
     pending = [(top, "", shown_top, 1)]
     while pending:
         path, prefix, shown, depth = pending.pop()
         try:
+            if depth > 1:  # a stat per subfolder, none per file: folders are few
+                # Before the listing: a file removed after the stat then changes the version no
+                # later than the time (a time moved before its version would not move with it).
+                folders_mtime_ns = max(folders_mtime_ns, os.lstat(path).st_mtime_ns)
             with os.scandir(path) as listing:
                 entries = [e for e in listing if not e.name.startswith(".")]
         except OSError as exc:
@@ -166,7 +179,7 @@ def _bundle_files(
             Problem(shown_top, f"holds {len(files):,} files; only {MAX_FILES:,} are served")
         )
     files.sort(key=lambda file: file.name)
-    return tuple(files[:MAX_FILES]), problems
+    return tuple(files[:MAX_FILES]), problems, folders_mtime_ns
 
 
 def list_articles(directory: Path) -> tuple[list[Listed], list[Problem]]:

@@ -72,7 +72,8 @@ class Snapshot:
 
     articles: tuple[Article, ...]  # every readable article, newest first
     problems: tuple[Problem, ...]
-    last_modified: datetime  # newest change seen: a file's mtime, or a deletion's (the directory's)
+    last_modified: datetime  # newest change seen: a file's mtime, or a folder's (a file removed
+    # or renamed there, which leaves the other files' mtimes as they were)
     version: str  # digest of every file's name and content (size and mtime for a file not
     # read): the same in every worker
 
@@ -199,9 +200,16 @@ def _listed(mtime_ns: int, size: int, bundle: Bundle | None) -> tuple:
 
 
 def _newest_mtime(file: Listed) -> float:
-    """When the article last changed on disk, in POSIX seconds: its file or a file beside it."""
+    """When the article's files were last written, in POSIX seconds: its file or one beside it."""
     beside = max((f.mtime_ns for f in file.bundle or ()), default=0) / 1e9
     return max(file.stat.st_mtime, beside)
+
+
+def _changed_at(file: Listed) -> float:
+    """When the article last changed on disk, in POSIX seconds: a file written, or one removed
+    or renamed in its folders (a file moved in keeps its own, perhaps older, mtime). Not what
+    the quiet period waits on: a removal or a rename leaves nothing half-written to wait for."""
+    return max(_newest_mtime(file), file.folders_mtime_ns / 1e9)
 
 
 @contextlib.contextmanager
@@ -307,8 +315,10 @@ class Library:
 
     def _scan(self, quiet_seconds: float) -> Snapshot:
         try:
-            files, odd_entries = list_articles(self.content_dir)
+            # Before the listing: a file removed after the stat then changes the version no later
+            # than the time (a time moved before its version would not move with it).
             dir_mtime = self.content_dir.stat().st_mtime
+            files, odd_entries = list_articles(self.content_dir)
         except OSError as exc:
             problem = Problem(
                 self.content_dir, f"content directory cannot be read: {exc.strerror or exc}"
@@ -336,7 +346,7 @@ class Library:
                 articles[entry.article.slug] = entry.article
         self._log_new(problems)
 
-        newest = max([dir_mtime, *(_newest_mtime(listed) for listed in files)])
+        newest = max([dir_mtime, *(_changed_at(listed) for listed in files)])
         digest = hashlib.blake2b(
             repr([(name, e.fingerprint) for name, e in self._entries.items()]).encode(),
             digest_size=12,

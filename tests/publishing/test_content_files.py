@@ -113,3 +113,14 @@ def test_a_top_level_underscore_folder_of_a_bundle_is_refused_as_reserved(tmp_pa
     assert [(str(p.path.relative_to(tmp_path)), p.reason) for p in problems] == [
         ("trip/_", "'_' is reserved for the files the site makes; nothing in it is served")
     ]
+
+
+def test_a_bundle_carries_the_newest_mtime_of_the_folders_walked_and_of_no_other(tmp_path):
+    files = {"index.png": b"png", "data/deep/spend.csv": b"a\n1\n", ".cache/x.png": b"png"}
+    bundle = write_bundle(tmp_path, "trip", "Text.\n", files)
+    for number, folder in enumerate([bundle, bundle / "data", bundle / "data" / "deep"]):
+        os.utime(folder, ns=(0, (1_000 + number) * 10**9))
+    os.utime(bundle / ".cache", ns=(0, 5_000 * 10**9))  # a dot folder is never walked
+    assert list_articles(tmp_path)[0][0].folders_mtime_ns == 1_002 * 10**9
+    os.utime(bundle / "data", ns=(0, 3_000 * 10**9))
+    assert list_articles(tmp_path)[0][0].folders_mtime_ns == 3_000 * 10**9

@@ -1,5 +1,6 @@
 import logging
 import os
+import shutil
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -9,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from publishing import library as library_module
-from publishing.article import Article
+from publishing.article import Article, Problem
+from publishing.content_files import Listed
 from publishing.library import Clock, Library, View
+from tests.support.bundles import write_bundle
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -208,6 +211,83 @@ def test_last_modified_moves_forward_when_a_file_is_deleted(folder):
     assert lib.snapshot().last_modified < before
     path.unlink()  # the directory's mtime becomes now
     assert lib.snapshot().last_modified >= before
+
+
+def age_tree(top: Path, seconds: float) -> None:
+    """Make ``top``, its folders and files look last changed ``seconds`` ago, so a change made
+    now is newer by far more than any file system's timestamp granularity."""
+    then = time.time() - seconds
+    for parent, folders, files in os.walk(top):
+        for name in (*folders, *files):
+            os.utime(Path(parent) / name, (then, then))
+    os.utime(top, (then, then))
+
+
+def replace_with_older(path: Path, data: bytes, elsewhere: Path) -> None:
+    """``touch -d yesterday new; mv new path``, ``new`` written ``elsewhere`` (on the same file
+    system): other bytes arrive with a mtime older still, and only the rename touches the
+    folder."""
+    new = elsewhere / "new"
+    new.write_bytes(data)
+    yesterday = time.time() - 2 * 86400
+    os.utime(new, (yesterday, yesterday))
+    new.replace(path)
+
+
+BUNDLE_CHANGES = {  # (the article's folder, a folder outside the content) -> None
+    "a file removed from a subfolder": lambda b, _: (b / "img" / "cover.png").unlink(),
+    "a file removed beside index.md": lambda b, _: (b / "photo.png").unlink(),
+    "a subfolder removed": lambda b, _: shutil.rmtree(b / "data"),
+    "a data file replaced by an older one": lambda b, elsewhere: replace_with_older(
+        b / "data" / "spend.csv", b"month,k\nMay,2\n", elsewhere
+    ),
+    "index.md replaced by an older one": lambda b, elsewhere: replace_with_older(
+        b / "index.md", b"---\ntitle: Other\ndate: 2026-01-01\n---\nOther text.\n", elsewhere
+    ),
+}
+
+
+@pytest.mark.parametrize("change", BUNDLE_CHANGES.values(), ids=BUNDLE_CHANGES.keys())
+def test_every_change_of_an_articles_folder_moves_last_modified(folder, change, tmp_path_factory):
+    """The newest mtime of the files left does not move when one is removed or one older comes
+    in: a reader asking If-Modified-Since would be told nothing changed."""
+    files = {"photo.png": b"png", "img/cover.png": b"png", "data/spend.csv": b"month,k\nMay,1\n"}
+    bundle = write_bundle(folder, "gpu-spend", "Text.\n", files)
+    age_tree(folder, 86400)
+    lib = library(folder)
+    before = lib.snapshot()
+    change(bundle, tmp_path_factory.mktemp("elsewhere"))
+    after = lib.snapshot()
+    assert after.version != before.version
+    assert after.last_modified > before.last_modified
+    assert after.changed(NOW) > before.changed(NOW)
+    shutil.rmtree(bundle)  # what held the time is gone: the content folder's mtime holds it
+    gone = lib.snapshot()
+    assert gone.articles == () and gone.last_modified >= after.last_modified
+
+
+def test_last_modified_never_moves_before_the_version(folder, monkeypatch):
+    """A file deleted while the scan lists the folder: that scan still holds it, so its time
+    must not hold the deletion either, or the next scan changes the version and not the time."""
+    write(folder, "stays", "Stays")
+    gone = write(folder, "gone", "Gone")
+    age_tree(folder, 100)
+    lib = library(folder)
+    first = lib.snapshot()
+    real_list = library_module.list_articles
+
+    def listing_then_deletion(directory: Path) -> tuple[list[Listed], list[Problem]]:
+        listed = real_list(directory)
+        gone.unlink()
+        return listed
+
+    monkeypatch.setattr(library_module, "list_articles", listing_then_deletion)
+    during = lib.snapshot()
+    monkeypatch.undo()
+    after = lib.snapshot()
+    assert during.version == first.version  # gone.md was settled: not read again
+    assert after.version != during.version
+    assert after.last_modified > during.last_modified
 
 
 def test_a_file_over_the_size_limit_is_skipped_without_being_read(folder):
