@@ -15,6 +15,7 @@ while such a file does not parse, its last good version also stays rather than f
 
 import bisect
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import logging
@@ -344,6 +345,7 @@ class Library:
                 )
             elif entry.article:
                 articles[entry.article.slug] = entry.article
+        problems += self._free_ids(articles)
         self._log_new(problems)
 
         newest = max([dir_mtime, *(_changed_at(listed) for listed in files)])
@@ -355,6 +357,28 @@ class Library:
         return Snapshot(
             tuple(ordered), tuple(problems), datetime.fromtimestamp(int(newest), UTC), digest
         )
+
+    def _free_ids(self, articles: dict[str, Article]) -> list[Problem]:
+        """Drops an author's feed ``id`` that an earlier article (by file name) already holds,
+        in place, and says so: readers take two entries of one id for one (RFC 4287 4.1.1),
+        and an article copied from another as a template brings its id along. The article
+        goes on with the id the site makes for it."""
+        problems, owners = [], {}
+        for slug, article in articles.items():
+            if article.id is None:
+                continue
+            if owner := owners.get(article.id):
+                articles[slug] = dataclasses.replace(article, id=None)
+                problems.append(
+                    Problem(
+                        article.path,
+                        f"id '{article.id}' is already the id of {owner}: feed readers would "
+                        "show one of the two; give this article an id of its own, or none",
+                    )
+                )
+            else:
+                owners[article.id] = article.path.relative_to(self.content_dir)
+        return problems
 
     def _entry(self, file: Listed, quiet_seconds: float) -> _Entry | None:
         """What the file holds now; None while it is caught mid-write and has no good past."""

@@ -158,6 +158,25 @@ def test_a_repeated_slug_keeps_the_first_file_by_name_and_reports_the_other(fold
     assert problem.reason == "slug 'same' is already used by a-first.md"
 
 
+def test_a_repeated_feed_id_stays_with_the_first_file_and_the_other_gets_the_sites(folder):
+    fixed = 'id: "tag:old.example.org,2020-01-01:post"\n'
+    write(folder, "a-first", "First", extra=fixed)
+    write(folder, "b-copy", "Copy", extra=fixed)
+    write(folder, "c-own", "Own", extra='id: "tag:old.example.org,2020-01-01:own"\n')
+    snapshot = library(folder).snapshot()
+    ids = {article.slug: article.id for article in snapshot.articles}
+    assert ids == {
+        "a-first": "tag:old.example.org,2020-01-01:post",
+        "b-copy": None,
+        "c-own": "tag:old.example.org,2020-01-01:own",
+    }
+    (problem,) = snapshot.problems
+    assert problem.path.name == "b-copy.md"
+    assert problem.reason.startswith(
+        "id 'tag:old.example.org,2020-01-01:post' is already the id of a-first.md"
+    )
+
+
 def test_hidden_and_non_markdown_files_are_ignored(folder):
     write(folder, "a", "A")
     (folder / ".a.md.swp").write_text("junk")
