@@ -1,13 +1,18 @@
 """Settings: read from the defaults, the environment and the app's test_config, typed, checked,
 and documented by the README's table."""
 
+import contextlib
 import dataclasses
 import re
+import socket
 import tempfile
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
+from flask_caching import Cache
 
 from app import create_app
 from settings import (
@@ -77,8 +82,37 @@ def test_flask_caching_gets_the_cache_settings_and_redis_short_timeouts():
     caching = config.cache_config(given)
     assert caching["CACHE_TYPE"] == "RedisCache" and caching["CACHE_KEY_PREFIX"] == "insights:"
     assert caching["CACHE_REDIS_URL"] == "redis://cache/0"
-    assert caching["CACHE_OPTIONS"] == {"socket_timeout": 2, "socket_connect_timeout": 0.5}
+    options = caching["CACHE_OPTIONS"]
+    assert options["socket_timeout"] == 2 and options["socket_connect_timeout"] == 0.5
     assert "CACHE_OPTIONS" not in load(environ={}).cache_config({})
+
+
+@pytest.mark.parametrize("named_by", ["url", "host and port"])
+def test_a_dead_redis_is_tried_once_a_lookup_however_it_is_named(named_by):
+    # A listener that hangs up at once, counting how often the cache's client knocks.
+    knocks = []
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def answer() -> None:
+            server.settimeout(2)
+            with contextlib.suppress(OSError):
+                while True:
+                    connection, _ = server.accept()
+                    knocks.append(1)
+                    connection.close()
+
+        threading.Thread(target=answer, daemon=True).start()
+        given = (
+            {"CACHE_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+            if named_by == "url"
+            else {"CACHE_REDIS_HOST": "127.0.0.1", "CACHE_REDIS_PORT": port}
+        )
+        config = load({"CACHE_TYPE": "RedisCache"}, {}).cache_config(given)
+        cache = Cache(Flask(__name__), config=config)
+        with contextlib.suppress(Exception):  # the page then renders the article itself
+            cache.cache.get("some-key")
+    assert len(knocks) == 1
 
 
 @pytest.mark.parametrize(
