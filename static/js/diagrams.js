@@ -25,14 +25,40 @@ function cssColour(name) {
   return `#${[r, g, b].map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
 }
 
+// Pie slices in the palette charts take (static/js/charts.js), then six deeper (light) or paler
+// (dark) shades of it for slices 7 to 12: Mermaid's own pie colours are mixed from the node
+// colours, near the page background, and one of them is the background itself.
+const PIE = {
+  light: ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2",
+    "#1e3a8a", "#92400e", "#065f46", "#991b1b", "#4c1d95", "#155e75"],
+  dark: ["#60a5fa", "#fbbf24", "#34d399", "#f87171", "#c4b5fd", "#22d3ee",
+    "#bfdbfe", "#fde68a", "#a7f3d0", "#fecaca", "#ddd6fe", "#a5f3fc"],
+};
+
+function pieVariables(dark, c) {
+  const slices = PIE[dark ? "dark" : "light"].map((hex, i) => [`pie${i + 1}`, hex]);
+  return {
+    ...Object.fromEntries(slices),
+    pieOpacity: "1", // Mermaid's 0.7 lets the page show through and washes the colours out
+    pieStrokeColor: c.bg, // a gap between slices, as charts have
+    pieOuterStrokeColor: c.line,
+    // Labels sit on the slices: white on the strong light colours, dark on the pale dark ones.
+    pieSectionTextColor: dark ? "#111418" : "#ffffff",
+    pieTitleTextColor: c.text,
+    pieLegendTextColor: c.text,
+  };
+}
+
 function themeVariables() {
   const c = Object.fromEntries(
     ["--bg", "--bg-soft", "--text", "--muted", "--line", "--accent", "--accent-soft"].map(
       (name) => [name.slice(2), cssColour(name)],
     ),
   );
+  const dark = document.documentElement.dataset.theme === "dark";
   return {
-    darkMode: document.documentElement.dataset.theme === "dark",
+    ...pieVariables(dark, c),
+    darkMode: dark,
     fontFamily: getComputedStyle(document.body).fontFamily,
     fontSize: `${FONT_SIZE}px`,
     background: c.bg,

@@ -154,3 +154,60 @@ def test_diagrams_take_the_sites_palette_font_and_card_in_both_themes(open_page:
             )
         looks[theme] = diagram.evaluate(NODE_LOOK)
         assert looks[theme] == page.evaluate(PALETTE), theme
+
+
+PIE_SOURCE = """pie title Where a request's time goes
+  "Queue" : 12
+  "Prefill" : 30
+  "Decode" : 41
+  "Network" : 9
+  "Logging" : 8
+"""
+# Each slice's fill and the page's background, as rgb() strings.
+PIE_LOOK = """block => {
+  const slices = [...block.querySelectorAll("path.pieCircle")].map(path => getComputedStyle(path));
+  return {
+    slices: slices.map(style => style.fill),
+    opacity: slices.map(style => style.opacity),
+    page: getComputedStyle(document.body).backgroundColor,
+  };
+}"""
+
+
+def with_a_pie(page: Page, path: str) -> None:
+    """Serves ``path`` with a Mermaid pie added at the top of the article's text."""
+
+    def add_pie(route) -> None:
+        answer = route.fetch()
+        html = answer.text().replace(
+            '<div class="prose">', f'<div class="prose"><pre class="mermaid">{PIE_SOURCE}</pre>', 1
+        )
+        route.fulfill(response=answer, body=html)
+
+    page.route(f"**{path}", add_pie)
+
+
+def test_pie_slices_differ_from_each_other_and_the_page_in_both_themes(open_page: OpenPage):
+    opened = open_page(color_scheme="light")
+    page = opened.page
+    path = f"/insights/{ROUGH_SLUG}/"
+    with_a_pie(page, path)
+    opened.goto(path)
+    draw_diagrams(page)
+    pie = page.locator("pre.mermaid").first
+    assert pie.locator("path.pieCircle").count() == 5
+
+    looks: dict = {}
+    for theme in ("light", "dark"):
+        if theme == "dark":
+            before = looks["slices"][0]
+            toggle(page)
+            page.wait_for_function(
+                "([block, before]) => block.matches('.diagram-drawn') && "
+                "getComputedStyle(block.querySelector('path.pieCircle')).fill !== before",
+                arg=[pie.element_handle(), before],
+            )
+        looks = pie.evaluate(PIE_LOOK)
+        assert len(set(looks["slices"])) == 5, (theme, looks)
+        assert looks["page"] not in looks["slices"], (theme, looks)
+        assert set(looks["opacity"]) == {"1"}, (theme, looks)  # no page showing through
