@@ -210,3 +210,28 @@ def test_an_open_data_table_scrolls_inside_itself_on_a_phone(open_page: OpenPage
     cells = page.locator("details.chart-data td")
     assert cells.first.evaluate("td => getComputedStyle(td).textAlign") == "right"
     assert cells.first.evaluate("td => getComputedStyle(td).fontVariantNumeric") == "tabular-nums"
+
+
+REQUEST_SLUG = "how-a-request-reaches-the-model"  # a table headed "Share of request time (%)"
+# Each value cell's edges against those of the box it scrolls in.
+OUTSIDE = """box => {
+  const edge = box.getBoundingClientRect();
+  return [...box.querySelectorAll("td")]
+    .map(td => [td.textContent, td.getBoundingClientRect()])
+    .filter(([, cell]) => cell.left < edge.left - 0.5 || cell.right > edge.right + 0.5)
+    .map(([text, cell]) => `${text}: ${cell.left}-${cell.right} not in ${edge.left}-${edge.right}`);
+}"""
+
+
+def test_on_a_phone_every_value_of_a_data_table_is_in_view(open_page: OpenPage):
+    opened = open_page(viewport={"width": 360, "height": 800})
+    page = opened.page
+    opened.goto(f"/insights/{REQUEST_SLUG}/")
+    draw_charts(page)
+    details = page.locator("details.chart-data").first
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    box = details.locator(".table-scroll")
+
+    assert box.locator("td").count() > 0
+    assert box.evaluate(OUTSIDE) == []
