@@ -235,3 +235,13 @@ def test_on_a_phone_every_value_of_a_data_table_is_in_view(open_page: OpenPage):
 
     assert box.locator("td").count() > 0
     assert box.evaluate(OUTSIDE) == []
+
+
+def test_a_data_tables_value_headings_align_with_their_numbers(watched_page):
+    watched_page.goto(f"/insights/{LATENCY_SLUG}/")
+    headings = watched_page.page.locator("details.chart-data").first.locator("thead th")
+    aligns = headings.evaluate_all("ths => ths.map(th => getComputedStyle(th).textAlign)")
+
+    assert len(aligns) > 1
+    assert aligns[0] == "left"  # the labels' column
+    assert set(aligns[1:]) == {"right"}, aligns
