@@ -76,6 +76,8 @@ class Renderer:
 
     def _render_and_store(self, key: str, article: Article) -> Rendered:
         rendered = self.render_uncached(article)
+        if rendered.transient:  # a fault of this process's children, not of this version
+            return rendered
         try:
             self.store.set(key, rendered)
         except Exception as exc:

@@ -33,6 +33,9 @@ class Rendered:
     diagrams: int
     problems: tuple[str, ...]
     warnings: tuple[str, ...] = ()  # faults in blocks that are drawn all the same
+    # Failed for a reason outside the article (its child killed, none could start): shown for
+    # this request only, never cached, or one killed process would hide the article for days.
+    transient: bool = False
 
 
 def rendered_markdown(
@@ -60,17 +63,19 @@ _children = time_budget.ChildPool(preload=[__name__])
 _said_no_children = threading.Event()
 
 
-def _not_rendered(article: Article, reason: str) -> Rendered:
+def _not_rendered(article: Article, reason: str, transient: bool) -> Rendered:
     html = error_box("Article not shown", reason, article.body)
-    return Rendered(html, "", 0, "", 0, 0, (reason,))
+    return Rendered(html, "", 0, "", 0, 0, (reason,), transient=transient)
 
 
 def render_in_budget(
     article: Article, seconds: float, images: ImageVariants | None = None
 ) -> Rendered:
     """The article rendered afresh in a child process, or an error box when it could not be:
-    past ``seconds``, the child is killed and the box names the limit. The variants of its
+    past ``seconds``, the child is killed and the box names the limit. A box for a fault of the
+    child process rather than of the article is marked ``transient``. The variants of its
     large images are made in ``images`` first, outside the budget (see ``image_variants``)."""
+    transient = False
     try:
         # The child is handed the bundle's images and data as bytes (bounded by
         # ``render_inputs``): it measures images and reads chart data without touching the disk.
@@ -85,10 +90,11 @@ def render_in_budget(
             return rendered_markdown(article.body, files, variants)
     except time_budget.OverBudget:
         reason = f"rendering took longer than the {seconds:g} s limit (INSIGHTS_RENDER_TIMEOUT)"
-    except time_budget.ChildDied as exc:
+    except time_budget.ChildLost as exc:  # the child process failed, not the article
         reason = f"rendering stopped: {exc}"
+        transient = True
     except Exception as exc:  # whatever one article's rendering raises costs that article only
         log.debug("rendering %s failed", article.path.name, exc_info=True)
         reason = f"could not be rendered ({type(exc).__name__}: {clip(str(exc))})"
     log.warning("%s: %s", article.path.name, reason)
-    return _not_rendered(article, reason)
+    return _not_rendered(article, reason, transient)

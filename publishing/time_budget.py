@@ -33,12 +33,24 @@ class OverBudget(Exception):
         self.seconds = seconds
 
 
-class ChildDied(Exception):
+class ChildLost(Exception):
+    """The work was not done for a reason of the child process, not of the work itself: the
+    same call may well succeed later, so its failure must not be kept as its result."""
+
+
+class ChildDied(ChildLost):
     """The child doing the work ended before answering (killed from outside, out of memory)."""
 
     def __init__(self, exitcode: int | None) -> None:
         super().__init__(f"the worker process ended with exit code {exitcode}")
         self.exitcode = exitcode
+
+
+class NoChildStarted(ChildLost):
+    """No child could be started for this call (fork refused: too many processes, no memory)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"no worker process could be started ({error})")
 
 
 class NoChildren(Exception):
@@ -77,8 +89,13 @@ class _Child:
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(theirs,), daemon=True)
-        self.process.start()
-        theirs.close()
+        try:
+            self.process.start()
+        except BaseException:  # a refused fork must not leak this pipe's descriptors
+            self.connection.close()
+            raise
+        finally:
+            theirs.close()
 
     def call(self, seconds: float, function: Callable[..., Any], args: tuple[Any, ...]) -> tuple:
         try:
@@ -89,6 +106,15 @@ class _Child:
         except (EOFError, OSError):  # the pipe broke: the child is gone
             self.process.join(1)
             raise ChildDied(self.process.exitcode) from None
+
+    def idle_and_alive(self) -> bool:
+        """Whether this idle child can take work. One killed while idle (``kill -9``, the
+        out-of-memory killer) has closed its end of the pipe, which then reads as ready: an idle
+        child sends nothing unasked, so anything readable means it is gone."""
+        try:
+            return not self.connection.poll(0)
+        except OSError:
+            return False
 
     def kill(self) -> None:
         self.process.kill()
@@ -118,13 +144,27 @@ class ChildPool:
         return context
 
     def _take(self) -> _Child:
+        found: _Child | None = None
+        dead: list[_Child] = []
         with self._lock:
             if self._pid != os.getpid():  # children of the parent process are not ours
                 self._pid, self._idle, self._proven = os.getpid(), [], None
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                child = self._idle.pop()
+                if child.idle_and_alive():
+                    found = child
+                    break
+                dead.append(child)
             proven = self._proven
-        child = _Child(self._context())
+        for child in dead:  # handing one out would fail its call with ChildDied
+            child.process.join(1)  # its exit code, so that kill() signals no reused pid
+            child.kill()
+        if found is not None:
+            return found
+        try:
+            child = _Child(self._context())
+        except OSError as exc:  # fork refused (EAGAIN, ENOMEM): the machine, not the work
+            raise NoChildStarted(exc) from exc
         if proven is None:
             proven = self._prove(child)
         if not proven:
@@ -155,8 +195,9 @@ class ChildPool:
         """``function(*args)`` (a module-level function: it is pickled) in a child process.
 
         Raises ``OverBudget`` once ``seconds`` have passed, with the child killed;
-        ``ChildDied`` if the child ended without answering; ``NoChildren`` if no child can run
-        in this process at all; else what ``function`` raised.
+        ``ChildDied`` if the child ended without answering; ``NoChildStarted`` if no child
+        could be started for this call; ``NoChildren`` if no child can run in this process at
+        all; else what ``function`` raised.
         """
         child = self._take()
         try:

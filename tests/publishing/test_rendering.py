@@ -1,16 +1,20 @@
 """Rendering an article in a child process under its time budget."""
 
+import errno
 import os
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from cachelib import SimpleCache
 
 from extensions import library
 from publishing import rendering
 from publishing.render_cache import Renderer, cache_key
 from publishing.rendering import render_in_budget, rendered_markdown
+from publishing.time_budget import ChildDied, ChildLost, NoChildStarted
+from tests.publishing.test_time_budget import killed
 
 
 def reference(app):
@@ -79,3 +83,44 @@ def test_any_fault_in_rendering_one_article_is_an_error_box_for_it(app, monkeypa
     assert rendered.problems == (reason,)
     assert 'class="render-error"' in rendered.html
     assert reason in caplog.text
+
+
+def test_an_idle_child_killed_from_outside_costs_no_render(app):
+    # kill -9 of a worker's idle render child (or the out-of-memory killer): the next article
+    # rendered must not come out as "the worker process ended with exit code -9".
+    killed(rendering._children.run(5, os.getpid))
+    article = reference(app)
+    store = SimpleCache()
+    rendered = Renderer(store, 5).render(article)
+    assert rendered == rendered_markdown(article.body)
+    assert store.get(cache_key(article)) == rendered
+
+
+@pytest.mark.parametrize(
+    ("lost", "reason"),
+    [
+        (ChildDied(-9), "rendering stopped: the worker process ended with exit code -9"),
+        (
+            NoChildStarted(OSError(errno.EAGAIN, "Resource temporarily unavailable")),
+            "rendering stopped: no worker process could be started "
+            "([Errno 11] Resource temporarily unavailable)",
+        ),
+    ],
+)
+def test_a_render_lost_with_its_child_is_shown_once_never_cached(
+    app, monkeypatch, lost: ChildLost, reason: str
+):
+    def losing(seconds, function, *args):
+        raise lost
+
+    monkeypatch.setattr(rendering._children, "run", losing)
+    article, store = reference(app), SimpleCache()
+    site_renderer = Renderer(store, 5)
+    rendered = site_renderer.render(article)
+    assert rendered.problems == (reason,) and rendered.transient
+    assert 'class="render-error"' in rendered.html
+    assert store.get(cache_key(article)) is None  # not a week of error boxes for every host
+    monkeypatch.undo()
+    again = site_renderer.render(article)
+    assert again == rendered_markdown(article.body) and not again.transient
+    assert store.get(cache_key(article)) == again

@@ -1,13 +1,17 @@
 """Child processes under a time budget: killed past it, and never the cause of a failed page."""
 
+import errno
+import multiprocessing.process
 import os
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from publishing.time_budget import ChildDied, ChildPool, OverBudget
+from publishing.time_budget import ChildDied, ChildLost, ChildPool, NoChildStarted, OverBudget
 from tests.support.site import ROOT
 
 
@@ -29,6 +33,40 @@ def test_a_child_that_dies_is_named_with_its_exit_code():
     assert pool.run(5, os.getpid) != os.getpid()
     with pytest.raises(ChildDied, match="exit code 3"):
         pool.run(5, _exit_at_once)
+
+
+def killed(pid: int) -> None:
+    """Kills ``pid`` (a forkserver's child, not ours to wait for) and waits until it is gone."""
+    os.kill(pid, signal.SIGKILL)
+    stat = Path(f"/proc/{pid}/stat")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{pid} outlived SIGKILL")
+
+
+def test_an_idle_child_killed_from_outside_is_replaced_not_handed_out():
+    # kill -9 or the out-of-memory killer on an idle child: the next call must not fail for it.
+    pool = ChildPool()
+    idle = pool.run(5, os.getpid)
+    killed(idle)
+    assert pool.run(5, sum, [1, 2, 3]) == 6
+    assert pool.run(5, os.getpid) not in {idle, os.getpid()}
+
+
+def test_a_refused_fork_is_a_lost_child_not_a_fault_of_the_work(monkeypatch):
+    def refused(self: multiprocessing.process.BaseProcess) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    with pytest.raises(NoChildStarted, match="Resource temporarily unavailable") as raised:
+        ChildPool().run(5, sum, [1, 2, 3])
+    assert isinstance(raised.value, ChildLost)
 
 
 def test_pages_are_served_where_children_cannot_start():
