@@ -68,7 +68,10 @@ class Renderer:
         self.budget = budget
         self.images = images
         self._flights = _SingleFlight()
-        self._health = CacheHealth()
+        # Reads and writes fail apart (a full Redis answers one, refuses the other): one
+        # health for both would say "available again" after each read, and fail anew each write.
+        self._reads = CacheHealth()
+        self._writes = CacheHealth("cache writes")
 
     def render_uncached(self, article: Article) -> Rendered:
         """The article rendered afresh, or an error box naming the budget it ran past."""
@@ -81,7 +84,9 @@ class Renderer:
         try:
             self.store.set(key, rendered)
         except Exception as exc:
-            self._health.failed(f"{article.path.name} not stored", exc)
+            self._writes.failed(f"{article.path.name} not stored", exc)
+        else:
+            self._writes.worked()
         return rendered
 
     def render(self, article: Article) -> Rendered:
@@ -92,9 +97,9 @@ class Renderer:
         try:
             found = self.store.get(key)
         except Exception as exc:  # any backend fault: the cache is an optimisation only
-            self._health.failed(f"rendering {article.path.name} locally", exc)
+            self._reads.failed(f"rendering {article.path.name} locally", exc)
             return self._flights.run(key, lambda: self.render_uncached(article))
-        self._health.worked()
+        self._reads.worked()
         if isinstance(found, Rendered):
             return found
         return self._flights.run(key, lambda: self._render_and_store(key, article))

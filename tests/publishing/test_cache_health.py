@@ -38,3 +38,11 @@ def test_the_cache_coming_back_is_logged_once(log):
     health.worked()
     health.worked()
     assert len(log.messages) == 2 and log.messages[1].startswith("cache available again after ")
+
+
+def test_each_health_names_what_it_follows(log):
+    health = CacheHealth("cache writes")
+    health.failed("a.md not stored", ConnectionError("OOM"))
+    health.worked()
+    assert log.messages[0] == "cache writes unavailable, a.md not stored: OOM"
+    assert log.messages[1].startswith("cache writes available again after ")

@@ -85,6 +85,37 @@ def test_the_cache_coming_back_is_logged_once(app, monkeypatch, caplog):
     assert messages[1].startswith("cache available again after ")
 
 
+class _Full:
+    """A cache that answers reads but refuses writes, as a full Redis under noeviction does."""
+
+    def get(self, key):
+        return None
+
+    def set(self, key, value):
+        raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'.")
+
+
+def test_a_cache_that_reads_but_refuses_writes_is_logged_once_and_its_return_once(
+    app, monkeypatch, caplog
+):
+    site_renderer = renderer(app)
+    articles = library(app).snapshot().articles
+    with caplog.at_level(logging.WARNING, logger="publishing.cache_health"):
+        monkeypatch.setattr(site_renderer, "store", _Full())
+        for _ in range(3):  # a working read must not count as the cache back
+            for article in articles:
+                site_renderer.render(article)
+        monkeypatch.undo()
+        for article in articles:
+            site_renderer.render(article)
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == (
+        f"cache writes unavailable, {articles[0].path.name} not stored: "
+        "OOM command not allowed when used memory > 'maxmemory'."
+    )
+    assert len(messages) == 2 and messages[1].startswith("cache writes available again after ")
+
+
 def test_concurrent_requests_for_one_version_cost_one_render(app, monkeypatch):
     calls = []
     started, release = threading.Event(), threading.Event()

@@ -3,6 +3,7 @@ another; a Redis that dies or hangs costs a local render and a log line, never a
 
 import contextlib
 import dataclasses
+import logging
 import socket
 import threading
 import urllib.request
@@ -76,6 +77,26 @@ def test_a_redis_that_hangs_costs_a_local_render_not_a_hung_request(content_dir,
     assert answers, "the request hung on a Redis that does not answer"
     assert answers[0].status_code == 200 and b"Open-source AI models" in answers[0].data
     assert "cache unavailable, rendering" in caplog.text
+
+
+def test_a_full_redis_is_logged_once_and_its_return_once(content_dir, caplog):
+    # Full under noeviction, Redis answers every read and refuses every write: each render
+    # used to log its write failing and its read working, two lines an article a request.
+    with redis_server() as url:
+        admin = redis.Redis.from_url(url)
+        admin.config_set("maxmemory-policy", "noeviction")
+        admin.config_set("maxmemory", 1)
+        app = redis_app(content_dir, url)
+        client = app.test_client()
+        with caplog.at_level(logging.WARNING, logger="publishing.cache_health"):
+            for feed in ["/feed.xml", "/atom.xml", "/feed.json"]:
+                assert client.get(feed).status_code == 200
+            admin.config_set("maxmemory", 0)
+            assert client.get(ARTICLE).status_code == 200  # rendered again, and now stored
+        assert admin.keys("insights:render:*")
+    full, back = [r.getMessage() for r in caplog.records]
+    assert full.startswith("cache writes unavailable, ") and "not allowed when used memory" in full
+    assert back.startswith("cache writes available again after ")
 
 
 @pytest.mark.server
