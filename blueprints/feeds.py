@@ -9,7 +9,7 @@ from extensions import library, renderer, settings
 from hooks.responses import conditional
 from hooks.templating import absolute_url, share_image
 from publishing.article import Article
-from publishing.cards import card
+from publishing.cards import card, lasting
 from publishing.feeds import FORMATS, Image, channel, entry
 
 bp = Blueprint("feeds", __name__)
@@ -27,13 +27,11 @@ def _feed(kind: str, tag: str | None) -> Response:
             abort(404)
         articles, tag_name = found.articles, found.name
         home = absolute_url("site.tag", tag=tag)
+    shown = articles[: config.feed_size]
+    cards = [card(article, renderer(), config.words_per_minute) for article in shown]
     entries = [
-        entry(
-            card(article, renderer(), config.words_per_minute),
-            absolute_url("site.article", slug=article.slug),
-            _image(article),
-        )
-        for article in articles[: config.feed_size]
+        entry(found, absolute_url("site.article", slug=found.article.slug), _image(found.article))
+        for found in cards
     ]
     urls = {name: absolute_url(f"feeds.{name}", tag=tag) for name in FORMATS}
     changed = snapshot.changed(now)
@@ -50,7 +48,11 @@ def _feed(kind: str, tag: str | None) -> Response:
     )
     kind_of = FORMATS[kind]
     return conditional(
-        kind_of.build(feed, entries), changed, kind_of.content_type, config.feed_max_age
+        kind_of.build(feed, entries),
+        changed,
+        kind_of.content_type,
+        config.feed_max_age,
+        cacheable=lasting(cards),
     )
 
 

@@ -11,7 +11,7 @@ from hooks.security import allow_inline_styles
 from hooks.templating import page_url
 from publishing.archive import archive as archive_of
 from publishing.article import Article
-from publishing.cards import Card, card
+from publishing.cards import Card, card, lasting
 from publishing.library import Snapshot, View
 from publishing.pagination import Page, page_number, paginate
 from publishing.related import related
@@ -61,7 +61,7 @@ def index(page: str | None = None) -> Response:
     view, _, changed = _view()
     page, cards = _cards(view.articles, _requested_page(page))
     html = render_template("index.html", page=page, cards=cards)
-    return conditional(html, changed)
+    return conditional(html, changed, cacheable=lasting(cards))
 
 
 @bp.get("/tags/")
@@ -80,7 +80,7 @@ def tag(tag: str, page: str | None = None) -> Response:
         abort(404)
     page, cards = _cards(found.articles, _requested_page(page))
     html = render_template("tag.html", tag=tag, tag_name=found.name, page=page, cards=cards)
-    return conditional(html, changed)
+    return conditional(html, changed, cacheable=lasting(cards))
 
 
 @bp.get("/insights/<slug>/")
@@ -106,7 +106,7 @@ def article(slug: str) -> Response:
         related=related(found, index, now=now) if index else [],
         series=place(found, view.series),
     )
-    return conditional(html, changed, cacheable=index is not None)
+    return conditional(html, changed, cacheable=index is not None and lasting([entry]))
 
 
 @bp.get("/series/<series>/")
@@ -115,8 +115,9 @@ def series(series: str) -> Response:
     found = view.series.get(series)
     if found is None:
         abort(404)
-    html = render_template("series.html", series=found, cards=[_card(a) for a in found.parts])
-    return conditional(html, changed)
+    cards = [_card(part) for part in found.parts]
+    html = render_template("series.html", series=found, cards=cards)
+    return conditional(html, changed, cacheable=lasting(cards))
 
 
 @bp.get("/archive/")

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app import create_app
-from publishing import live_index
+from publishing import live_index, rendering
 from publishing.article import Article
+from publishing.time_budget import ChildDied
 from tests.support.clock import FakeClock
 from tests.support.pages import asset, soup, text
 from tests.support.site import INSTANT, REFERENCE_SLUG, SITE_URL
@@ -360,3 +361,17 @@ def test_an_article_shown_before_the_first_index_build_is_not_kept_in_the_cache(
     later = soup(client.get(REFERENCE))
     assert first.select(".related a") == []
     assert later.select(".related a"), "the next request is rendered with them, not a cached copy"
+
+
+def test_a_page_whose_render_was_lost_with_its_child_is_not_kept(client, monkeypatch):
+    def losing(seconds, function, *args):
+        raise ChildDied(-9)
+
+    monkeypatch.setattr(rendering._children, "run", losing)
+    paths = ("/", LATENCY, "/feed.xml", "/tags/performance/")
+    lost = {path: client.get(path).get_data(as_text=True) for path in paths}
+    assert "exit code -9" in lost[LATENCY] and "exit code -9" in lost["/feed.xml"]
+    monkeypatch.undo()  # the children are back: the next visitor gets the articles
+    for path in paths:
+        again = client.get(path).get_data(as_text=True)
+        assert again != lost[path] and "exit code -9" not in again, path
