@@ -211,3 +211,22 @@ def test_pie_slices_differ_from_each_other_and_the_page_in_both_themes(open_page
         assert len(set(looks["slices"])) == 5, (theme, looks)
         assert looks["page"] not in looks["slices"], (theme, looks)
         assert set(looks["opacity"]) == {"1"}, (theme, looks)  # no page showing through
+
+
+# The diagram sources that scroll sideways but cannot take keyboard focus (axe's
+# scrollable-region-focusable, which needs page scripts to run).
+OUT_OF_REACH = """() => [...document.querySelectorAll("pre.mermaid")]
+  .filter(pre => pre.scrollWidth > pre.clientWidth && pre.tabIndex < 0)
+  .map(pre => pre.textContent.slice(0, 40))"""
+
+
+def test_with_javascript_off_a_wide_diagrams_source_leaves_no_region_out_of_keyboard_reach(
+    open_page: OpenPage,
+):
+    opened = open_page(viewport={"width": PHONE, "height": 800}, java_script_enabled=False)
+    page = opened.page
+    opened.goto(f"/insights/{ROUGH_SLUG}/")
+
+    assert page.locator("pre.mermaid").count() == 2
+    assert page.evaluate(OUT_OF_REACH) == []
+    assert page.evaluate("document.scrollingElement.scrollWidth") == PHONE
