@@ -37,8 +37,8 @@ _DEFINITION = re.compile(r"^ {0,3}(?:\*\[[^\[\]]*\]|\[(?!\^)[^\[\]]+\]):.*$", re
 _FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]*\]")
 _ATTRIBUTES = re.compile(r"\{:?\s*[#.][^{}]*\}")
 _LINE_MARKS = re.compile(r"^ {0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d{1,9}[.)]\s|:\s)+", re.M)
-# The first "-" is the one before any other "-": a line of "-" but for its end is not tried
-# once per "-" (quadratic).
+# No "-" before the one required: with "-" on both sides, a long line of "-" that is no rule (a
+# letter at its end) was split at each of its "-" in turn (quadratic).
 _TABLE_RULE = re.compile(r"^[ \t|:]*-[ \t|:-]*$", re.M)
 _MARKS = str.maketrans("*`|", "   ")  # emphasis, code spans, table cells
 # snake_case keeps its underscore. Tried at a run's first "_" only: from each of the others,

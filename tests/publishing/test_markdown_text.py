@@ -42,7 +42,7 @@ def test_links_and_images_keep_their_text_and_lose_their_targets() -> None:
 
 
 def test_a_target_may_hold_parentheses_and_a_stray_bracket_starts_no_link() -> None:
-    # As rendered: the link text is the innermost brackets' ("[a " is text before the link).
+    # As rendered: the link text is the innermost brackets' ("[stray " is text before it).
     body = "[Lisp](https://en.wikipedia.org/wiki/Lisp_(language)) and a [stray [link](u)."
     assert plain_text(body) == "Lisp and a [stray link."
 
