@@ -4,14 +4,16 @@ begin with it, as a visitor means it, although the index holds stems.
 Why: FTS5 runs a prefix through the tokenizer before it looks for terms beginning with it, and
 Porter stems it as if it were a word: ``deploy*`` is looked up as ``deploi*`` and misses
 ``deploy`` (the stem of "deployment"); ``winn*`` misses "winning", whose stem ``win`` is shorter
-than the prefix. A sixth of the prefixes of the shipped articles' words found nothing. So a
-prefix is also asked for as each word of the text that begins with it and whose term FTS5's own
-lookup would miss ("winning", which matches what "winning" matches: "win" too, as a word search
-would). Without a stemmer every word's term begins with the prefix, and nothing is added.
+than the prefix; ``cos*`` is looked up as ``co*`` and finds "community". A sixth of the
+prefixes of the shipped articles' words found nothing. So where Porter changes the prefix, it
+is asked for as the words of the text that begin with it, one per term; where it does not, it
+stays FTS5's (one lookup in the prefix index), or'ed with the words whose term FTS5's lookup
+would miss ("winning", which matches what "winning" matches: "win" too, as a word search
+would). Without a stemmer the prefix is FTS5's as it is.
 
 The vocabulary only grows: a word no article holds any more matches nothing, and a site's
 words are a few tens of thousands. It is learnt with the word pairs (``search_index``), so until
-a worker's first pairs are written a prefix is read by FTS5 alone, as before.
+a worker's first pairs are written a prefix is read by FTS5, with the words learnt so far.
 """
 
 import bisect
