@@ -38,15 +38,16 @@ class WordPairs:
         self._db.execute("CREATE VIRTUAL TABLE piece_terms USING fts5vocab(pieces, instance)")
         self._lock = threading.Lock()
 
-    def columns(self, rows: Iterable[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
-        """Each row of texts as a row of pair texts (``"open_sourc sourc_model …"``), made as
-        they are asked for, so that a whole site's pairs are never in memory at once.
+    def tokens(self, rows: Iterable[tuple[str, ...]]) -> Iterator[tuple[list[str], ...]]:
+        """Each row of texts as a row of the terms FTS5 makes of each, made as they are asked
+        for, so that a whole site's terms are never in memory at once (``pair_texts`` makes
+        their pairs).
 
         A piece is tokenized once per call: an article's words repeat, and so do a site's, so
         indexing many articles in one call costs little more than joining their terms."""
         known: dict[str, tuple[str, ...]] = {}
         for row in rows:
-            yield tuple(_pairs(self._terms(text, known)) for text in row)
+            yield tuple(self._terms(text, known) for text in row)
 
     def match(self, query: Query) -> str | None:
         """``query`` as an FTS5 expression over the pairs table, or None when a term is not a
@@ -92,6 +93,11 @@ class WordPairs:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def pair_texts(columns: tuple[list[str], ...]) -> tuple[str, ...]:
+    """Each column's terms as the text of its pairs (``"open_sourc sourc_model …"``)."""
+    return tuple(map(_pairs, columns))
 
 
 def _pairs(terms: list[str]) -> str:

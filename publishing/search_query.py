@@ -15,6 +15,7 @@ names are words like any other, and every term must match.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from publishing.markdown_text import one_line
@@ -59,6 +60,11 @@ class Query:
     def __str__(self) -> str:
         """The query as it was understood, for the results page (to be escaped like any text)."""
         return " ".join(str(term) for term in self.terms)
+
+
+def any_of(terms: Sequence[Term]) -> str:
+    """An FTS5 expression matching any of ``terms``."""
+    return " OR ".join(term.fts() for term in terms).join("()")
 
 
 def parse(raw: str) -> Query:

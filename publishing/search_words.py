@@ -63,9 +63,10 @@ class Vocabulary:
         if len(self._words) != size:
             self._sorted = []
 
-    def prefix(self, term: Term, *, complete: bool) -> str | None:
-        """The FTS5 expression of the prefix ``term``, or None when no word of the site begins
-        with it. ``complete``: every indexed article's words have been learnt.
+    def prefix(self, term: Term, *, complete: bool) -> list[Term] | None:
+        """The terms any of which the prefix ``term`` stands for (``search_query.any_of`` writes
+        them for FTS5), or None when no word of the site begins with it. ``complete``: every
+        indexed article's words have been learnt.
 
         FTS5's own prefix, or'ed with the words that begin with it but that it misses (stems
         shorter than the prefix: "winning" for ``winn*``). But where Porter changes the prefix
@@ -74,7 +75,7 @@ class Vocabulary:
         runs = list(_WORD.finditer(term.text))
         stems = self._pairs.terms(term.text)
         if not runs or not stems:
-            return term.fts()
+            return [term]
         last, stem = runs[-1], stems[-1]  # FTS5 puts the * on the last token
         by_term: dict[str, str] = {}  # term -> a word indexed under it, the shortest
         for folded, indexed in self._terms_of(self._begin_with(fold(last[0]))):
@@ -83,13 +84,13 @@ class Vocabulary:
         if complete and not by_term:
             return None
 
-        def spelled(words: Iterable[str]) -> list[str]:
-            return [Term(term.text[: last.start()] + word).fts() for word in words]
+        def spelled(words: Iterable[str]) -> list[Term]:
+            return [Term(term.text[: last.start()] + word) for word in words]
 
         if complete and stem != fold(last[0]) and len(by_term) <= MAX_PREFIX_TERMS:
-            return " OR ".join(spelled(by_term.values())).join("()")
+            return spelled(by_term.values())
         missed = [word for indexed, word in by_term.items() if not indexed.startswith(stem)]
-        return " OR ".join([term.fts(), *spelled(missed[:MAX_ADDED_WORDS])]).join("()")
+        return [term, *spelled(missed[:MAX_ADDED_WORDS])]
 
     def _begin_with(self, begun: str) -> list[str]:
         if not self._sorted and self._words:

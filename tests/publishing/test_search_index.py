@@ -203,6 +203,18 @@ def test_every_beginning_of_a_word_finds_it_although_porter_stems_the_prefix():
     assert slugs(index.search("communi*", now=NOW)) == ["community"]
 
 
+@pytest.mark.parametrize("paired", [True, False])
+def test_words_prefixes_and_phrases_mix_in_any_order(paired):
+    index = SearchIndex()
+    index.update(
+        [article("it", "Open deployment", "Open source winning teams."), article("not", "Note")]
+    )
+    while paired and index.pair_up():
+        pass
+    for query in ("open deploy*", "deploy* open", 'winn* "open source" team', "op* winn* dep*"):
+        assert slugs(index.search(query, now=NOW)) == ["it"], query
+
+
 def test_a_first_build_learns_the_words_of_prefixes_with_its_pairs(monkeypatch):
     monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 3)
     index = SearchIndex()
@@ -442,16 +454,16 @@ def test_searches_go_on_while_word_pairs_are_made(monkeypatch, making):
         monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 0)
         index.update([article(f"b-{n}", "Zephyr", "Open source models.") for n in range(5)])
     searched_meanwhile = []
-    columns = search_index.WordPairs.columns
+    tokens = search_index.WordPairs.tokens
 
-    def slow_columns(self, rows):
+    def slow_tokens(self, rows):
         search = threading.Thread(target=index.search, args=("zephyr",), kwargs={"now": NOW})
         search.start()
         search.join(5)
         searched_meanwhile.append(not search.is_alive())
-        yield from columns(self, rows)
+        yield from tokens(self, rows)
 
-    monkeypatch.setattr(search_index.WordPairs, "columns", slow_columns)
+    monkeypatch.setattr(search_index.WordPairs, "tokens", slow_tokens)
     if making == "pair_up":
         assert index.pair_up() == 0
     else:

@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from publishing.search_index import SearchIndex, tokenizer
-from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs
+from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs, pair_texts
 from publishing.search_query import parse
 from tests.support.articles import DAY_ONE, article
 
@@ -35,7 +35,10 @@ def through_pairs(pairs, rows):
     db.execute(f'CREATE VIRTUAL TABLE t USING fts5(text, tokenize="{PAIRS_TOKENIZER}")')
     db.executemany(
         "INSERT INTO t(rowid, text) VALUES (?, ?)",
-        [(n, text) for n, (text,) in enumerate(pairs.columns((row,) for row in rows))],
+        [
+            (n, text)
+            for n, (text,) in enumerate(map(pair_texts, pairs.tokens((row,) for row in rows)))
+        ],
     )
     return db
 
@@ -75,8 +78,9 @@ def test_a_word_of_letters_and_digits_is_searched_in_the_word_index(word):
 
 def test_pairs_are_made_of_the_tokenizers_terms():
     pairs = WordPairs(tokenizer("en"))
-    [(title, text)] = pairs.columns([("Open-Source MODELS", "Café, running\tnaïve!")])
-    assert (title, text) == ("open_sourc sourc_model", "cafe_run run_naiv")
+    [columns] = pairs.tokens([("Open-Source MODELS", "Café, running\tnaïve!")])
+    assert columns == (["open", "sourc", "model"], ["cafe", "run", "naiv"])
+    assert pair_texts(columns) == ("open_sourc sourc_model", "cafe_run run_naiv")
 
 
 def test_only_runs_of_two_words_or_more_are_matched_by_pairs():
@@ -90,5 +94,5 @@ def test_only_runs_of_two_words_or_more_are_matched_by_pairs():
 
 def test_a_site_in_another_language_pairs_unstemmed_terms():
     pairs = WordPairs(tokenizer("fr"))
-    [(text,)] = pairs.columns([("Les modèles ouverts",)])
-    assert text == "les_modeles modeles_ouverts"
+    [columns] = pairs.tokens([("Les modèles ouverts",)])
+    assert pair_texts(columns) == ("les_modeles modeles_ouverts",)

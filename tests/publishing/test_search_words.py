@@ -2,7 +2,7 @@
 
 from publishing.search_index import tokenizer
 from publishing.search_pairs import WordPairs
-from publishing.search_query import Term
+from publishing.search_query import Term, any_of
 from publishing.search_words import (
     MAX_ADDED_WORDS,
     MAX_PREFIX_TERMS,
@@ -20,8 +20,14 @@ def vocabulary(text: str, language: str = "en") -> Vocabulary:
     return known
 
 
+def prefix_of(known: Vocabulary, text: str, *, complete: bool = False) -> str | None:
+    """The FTS5 expression of the prefix ``text``, as ``SearchIndex`` writes it."""
+    terms = known.prefix(Term(text, prefix=True), complete=complete)
+    return None if terms is None else any_of(terms)
+
+
 def prefix(text: str, *, complete: bool = True, language: str = "en") -> str | None:
-    return vocabulary(TEXT, language).prefix(Term(text, prefix=True), complete=complete)
+    return prefix_of(vocabulary(TEXT, language), text, complete=complete)
 
 
 def test_words_are_found_folded_with_a_spelling_as_written():
@@ -56,12 +62,12 @@ def test_until_every_word_is_learnt_fts5s_prefix_is_asked_with_the_words_it_miss
 def test_without_a_stemmer_a_prefix_is_fts5s_as_it_is():
     known = vocabulary("Déploiement des modèles gagnants", language="fr")
     for complete in (True, False):
-        assert known.prefix(Term("deploi", prefix=True), complete=complete) == '("deploi"*)'
+        assert prefix_of(known, "deploi", complete=complete) == '("deploi"*)'
 
 
 def test_a_prefix_of_many_terms_is_fts5s_with_at_most_so_many_words_added():
     many = " ".join(f"tidy{'y' * n}ing" for n in range(MAX_PREFIX_TERMS + 20))
-    expression = vocabulary(many).prefix(Term("tidy", prefix=True), complete=True)
+    expression = prefix_of(vocabulary(many), "tidy", complete=True)
     assert expression.startswith('("tidy"* OR ')  # too many to name: FTS5's tidi* and more
     assert expression.count(" OR ") == MAX_ADDED_WORDS
 
@@ -69,4 +75,4 @@ def test_a_prefix_of_many_terms_is_fts5s_with_at_most_so_many_words_added():
 def test_a_word_sqlite_splits_costs_the_others_nothing():
     # "winnᦰ0" is "winn 0" to SQLite's older Unicode tables: the words asked with it still count.
     known = vocabulary("winning winnᦰ0 winnable")
-    assert known.prefix(Term("winn", prefix=True), complete=False) == '("winn"* OR "winning")'
+    assert prefix_of(known, "winn") == '("winn"* OR "winning")'

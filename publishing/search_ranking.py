@@ -1,0 +1,173 @@
+"""The ranking of a search of words and prefixes: FTS5's ``bm25()``, worked out from each term's
+articles and frequencies held in numpy arrays instead of read row by row from the index.
+
+Why: FTS5's ``bm25()`` visits every matching article, decodes the positions of each query term in
+it and looks its length up, one row at a time, and then sorts them all. On a site whose common
+words are in most articles that is nearly every article for most queries: 10 to 20 ms at 10,000
+articles, most of a query's time, whatever the page shows. Here a term is two arrays (the
+articles holding it, and its weighted frequency in each), so a query is a few vector operations
+over the site and a partial sort: about a millisecond (``bench/search.py``).
+
+It is FTS5's formula (``fts5Bm25Function`` in SQLite's ``fts5_aux.c``), operation for operation,
+so the scores are the same doubles and the order is the same, ties included
+(``test_search_ranking`` compares the two on every kind of query it serves). For each phrase of
+the expression (a word, or a prefix standing for every term that begins with it):
+
+- its frequency ``f`` in an article: the sum, over its hits, of the weight of the hit's column;
+- ``D``: the article's tokens in every column; ``avgdl``: the table's tokens over its rows;
+- ``idf = log((N - n + 0.5) / (n + 0.5))``, at least 1e-6, ``N`` the rows (drafts too) and ``n``
+  the rows holding the phrase;
+- the article's score, ``-sum(idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)))``, with
+  ``k1`` 1.2 and ``b`` 0.75, smallest best.
+
+An expression is groups of phrases: an article matches when each group has a phrase in it, and
+every phrase counts in its score, as FTS5 counts every phrase of ``("a"* OR "ab") "c"``. Phrases
+of several words, which need positions, are not served here: ``search_index`` asks FTS5 for them.
+
+Not thread-safe: ``SearchIndex`` calls it under its lock.
+"""
+
+import bisect
+import math
+import time
+from array import array
+from collections import Counter
+from collections.abc import Collection, Sequence
+
+import numpy as np
+
+K1, B = 1.2, 0.75
+MIN_IDF = 1e-6
+
+Phrase = tuple[str, bool]  # an FTS5 term, and whether it stands for every term beginning with it
+
+
+class Ranking:
+    """Each term's articles and weighted frequencies, and each article's length, date and draft
+    flag, for the columns weighted ``weights`` (the weights given to ``bm25()``)."""
+
+    def __init__(self, weights: Sequence[float]) -> None:
+        self._weights = tuple(weights)
+        self.clear()
+
+    def clear(self) -> None:
+        # term -> ids of the articles holding it, and its weighted frequency in each: C arrays
+        # (4 and 8 bytes an entry, appended in place), read by numpy without a copy.
+        self._docs: dict[str, array[int]] = {}
+        self._freqs: dict[str, array[float]] = {}
+        self._sorted: list[str] | None = []  # the terms in order, for prefixes; None: remake
+        self._length = np.zeros(0)  # by article id: tokens in every column
+        self._date = np.zeros(0)  # by article id: POSIX time
+        self._draft = np.zeros(0, dtype=bool)
+        self._live = np.zeros(0, dtype=bool)
+        self._tokens = 0  # of every live article
+
+    def add(self, doc: int, columns: Sequence[Sequence[str]], *, date: float, draft: bool) -> None:
+        """Counts article ``doc`` (a new id), whose columns hold the terms ``columns``."""
+        self._grow(doc + 1)
+        frequencies: Counter[str] = Counter()
+        for weight, terms in zip(self._weights, columns, strict=True):
+            for term, hits in Counter(terms).items():
+                frequencies[term] += weight * hits
+        for term, frequency in frequencies.items():
+            if term not in self._docs:
+                self._docs[term], self._freqs[term] = array("i"), array("d")
+                self._sorted = None
+            self._docs[term].append(doc)
+            self._freqs[term].append(frequency)
+        length = sum(map(len, columns))
+        self._length[doc], self._date[doc], self._draft[doc] = length, date, draft
+        self._live[doc] = True
+        self._tokens += length
+
+    def remove(self, doc: int, columns: Sequence[Sequence[str]]) -> None:
+        """Takes article ``doc`` out; ``columns`` are the terms it was added with."""
+        for term in set().union(*columns):
+            docs = self._docs[term]
+            at = docs.index(doc)
+            del docs[at], self._freqs[term][at]
+            if not docs:
+                del self._docs[term], self._freqs[term]
+                self._sorted = None
+        self._live[doc] = False
+        self._tokens -= int(self._length[doc])
+
+    def top(
+        self,
+        groups: Sequence[Sequence[Phrase]],
+        *,
+        now: float,
+        everything: bool,
+        only: Collection[int] | None,
+        limit: int,
+        offset: int,
+        deadline: float | None = None,
+    ) -> tuple[int, list[int]]:
+        """(how many articles match ``groups``, the ids of ``limit`` of them from ``offset``), best
+        first, then newest, then by id: those public at ``now`` (every one with ``everything``),
+        only ids in ``only`` when given. Past ``deadline`` (``time.monotonic``), TimeoutError."""
+        ids, scores = self.bm25(groups, deadline=deadline)
+        dates = self._date[ids]
+        visible = np.ones(len(ids), dtype=bool)
+        if not everything:
+            visible &= ~self._draft[ids] & (dates <= now)
+        if only is not None:
+            visible &= np.isin(ids, np.fromiter(only, dtype=np.int64, count=len(only)))
+        ids, scores, dates = ids[visible], scores[visible], dates[visible]
+        wanted = offset + limit
+        if wanted < len(ids):  # only those that can be on the page: every one tied with the last
+            kept = scores <= np.partition(scores, wanted - 1)[wanted - 1]
+            ids, scores, dates = ids[kept], scores[kept], dates[kept]
+        order = np.lexsort((ids, -dates, scores))
+        return int(visible.sum()), [int(doc) for doc in ids[order][offset:wanted]]
+
+    def bm25(
+        self, groups: Sequence[Sequence[Phrase]], *, deadline: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(the ids of the articles matching ``groups``, in order, and the score FTS5's
+        ``bm25()`` gives each), drafts and scheduled articles too."""
+        size = len(self._live)
+        rows = int(self._live.sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            norm = K1 * ((1 - B) + B * self._length / (self._tokens / max(rows, 1)))
+        score = np.zeros(size)
+        matched = self._live
+        for group in groups:
+            found = np.zeros(size, dtype=bool)
+            for phrase in group:
+                frequency = self._frequency(phrase, size, deadline)
+                holding = frequency > 0
+                hits = int(holding.sum())
+                idf = max(math.log((rows - hits + 0.5) / (hits + 0.5)), MIN_IDF)
+                score += idf * ((frequency * (K1 + 1.0)) / (frequency + norm))
+                found |= holding
+            matched = matched & found
+        ids = np.flatnonzero(matched)
+        return ids, -1.0 * score[ids]
+
+    def _frequency(self, phrase: Phrase, size: int, deadline: float | None) -> np.ndarray:
+        term, prefix = phrase
+        frequency = np.zeros(size)
+        for each in self._beginning(term) if prefix else [term]:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"ranking stopped at {each!r}")
+            if each in self._docs:
+                docs = np.frombuffer(self._docs[each], dtype=np.int32)
+                frequency[docs] += np.frombuffer(self._freqs[each])
+        return frequency
+
+    def _beginning(self, prefix: str) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self._docs)
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
+        return self._sorted[start:end]
+
+    def _grow(self, size: int) -> None:
+        if size <= len(self._live):
+            return
+        more = max(size, 2 * len(self._live)) - len(self._live)
+        self._length = np.concatenate([self._length, np.zeros(more)])
+        self._date = np.concatenate([self._date, np.zeros(more)])
+        self._draft = np.concatenate([self._draft, np.zeros(more, dtype=bool)])
+        self._live = np.concatenate([self._live, np.zeros(more, dtype=bool)])
