@@ -44,53 +44,62 @@ Phrase = tuple[str, bool]  # an FTS5 term, and whether it stands for every term 
 
 class Ranking:
     """Each term's articles and weighted frequencies, and each article's length, date and draft
-    flag, for the columns weighted ``weights`` (the weights given to ``bm25()``)."""
+    flag, for the columns weighted ``weights`` (the weights given to ``bm25()``).
+
+    An article is held in a slot of the arrays, given back when it goes: every edit is a new
+    id, so arrays by id would grow with every edit a worker sees, and each query with them."""
 
     def __init__(self, weights: Sequence[float]) -> None:
         self._weights = tuple(weights)
         self.clear()
 
     def clear(self) -> None:
-        # term -> ids of the articles holding it, and its weighted frequency in each: C arrays
+        # term -> slots of the articles holding it, and its weighted frequency in each: C arrays
         # (4 and 8 bytes an entry, appended in place), read by numpy without a copy.
-        self._docs: dict[str, array[int]] = {}
+        self._holders: dict[str, array[int]] = {}
         self._freqs: dict[str, array[float]] = {}
         self._sorted: list[str] | None = []  # the terms in order, for prefixes; None: remake
-        self._length = np.zeros(0)  # by article id: tokens in every column
-        self._date = np.zeros(0)  # by article id: POSIX time
+        self._slots: dict[int, int] = {}  # article id -> its slot
+        self._free: list[int] = []  # slots given back
+        self._id = np.zeros(0, dtype=np.int64)  # by slot: the article's id
+        self._length = np.zeros(0)  # by slot: tokens in every column
+        self._date = np.zeros(0)  # by slot: POSIX time
         self._draft = np.zeros(0, dtype=bool)
         self._live = np.zeros(0, dtype=bool)
         self._tokens = 0  # of every live article
 
     def add(self, doc: int, columns: Sequence[Sequence[str]], *, date: float, draft: bool) -> None:
         """Counts article ``doc`` (a new id), whose columns hold the terms ``columns``."""
-        self._grow(doc + 1)
+        slot = self._free.pop() if self._free else self._grow()
+        self._slots[doc] = slot
         frequencies: Counter[str] = Counter()
         for weight, terms in zip(self._weights, columns, strict=True):
             for term, hits in Counter(terms).items():
                 frequencies[term] += weight * hits
         for term, frequency in frequencies.items():
-            if term not in self._docs:
-                self._docs[term], self._freqs[term] = array("i"), array("d")
+            if term not in self._holders:
+                self._holders[term], self._freqs[term] = array("i"), array("d")
                 self._sorted = None
-            self._docs[term].append(doc)
+            self._holders[term].append(slot)
             self._freqs[term].append(frequency)
         length = sum(map(len, columns))
-        self._length[doc], self._date[doc], self._draft[doc] = length, date, draft
-        self._live[doc] = True
+        self._id[slot], self._length[slot], self._date[slot] = doc, length, date
+        self._draft[slot], self._live[slot] = draft, True
         self._tokens += length
 
     def remove(self, doc: int, columns: Sequence[Sequence[str]]) -> None:
         """Takes article ``doc`` out; ``columns`` are the terms it was added with."""
+        slot = self._slots.pop(doc)
         for term in set().union(*columns):
-            docs = self._docs[term]
-            at = docs.index(doc)
-            del docs[at], self._freqs[term][at]
-            if not docs:
-                del self._docs[term], self._freqs[term]
+            holders = self._holders[term]
+            at = holders.index(slot)
+            del holders[at], self._freqs[term][at]
+            if not holders:
+                del self._holders[term], self._freqs[term]
                 self._sorted = None
-        self._live[doc] = False
-        self._tokens -= int(self._length[doc])
+        self._live[slot] = False
+        self._tokens -= int(self._length[slot])
+        self._free.append(slot)
 
     def top(
         self,
@@ -106,14 +115,14 @@ class Ranking:
         """(how many articles match ``groups``, the ids of ``limit`` of them from ``offset``), best
         first, then newest, then by id: those public at ``now`` (every one with ``everything``),
         only ids in ``only`` when given. Past ``deadline`` (``time.monotonic``), TimeoutError."""
-        ids, scores = self.bm25(groups, deadline=deadline)
-        dates = self._date[ids]
-        visible = np.ones(len(ids), dtype=bool)
+        slots, scores = self._scores(groups, deadline)
+        dates = self._date[slots]
+        visible = np.ones(len(slots), dtype=bool)
         if not everything:
-            visible &= ~self._draft[ids] & (dates <= now)
+            visible &= ~self._draft[slots] & (dates <= now)
         if only is not None:
-            visible &= np.isin(ids, np.fromiter(only, dtype=np.int64, count=len(only)))
-        ids, scores, dates = ids[visible], scores[visible], dates[visible]
+            visible &= np.isin(slots, [self._slots[doc] for doc in only if doc in self._slots])
+        ids, scores, dates = self._id[slots[visible]], scores[visible], dates[visible]
         wanted = offset + limit
         if wanted < len(ids):  # only those that can be on the page: every one tied with the last
             kept = scores <= np.partition(scores, wanted - 1)[wanted - 1]
@@ -124,8 +133,15 @@ class Ranking:
     def bm25(
         self, groups: Sequence[Sequence[Phrase]], *, deadline: float | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(the ids of the articles matching ``groups``, in order, and the score FTS5's
-        ``bm25()`` gives each), drafts and scheduled articles too."""
+        """(the ids of the articles matching ``groups`` and the score FTS5's ``bm25()`` gives
+        each), drafts and scheduled articles too."""
+        slots, scores = self._scores(groups, deadline)
+        return self._id[slots], scores
+
+    def _scores(
+        self, groups: Sequence[Sequence[Phrase]], deadline: float | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The slots of the articles matching ``groups``, and their scores."""
         size = len(self._live)
         rows = int(self._live.sum())
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -142,8 +158,8 @@ class Ranking:
                 score += idf * ((frequency * (K1 + 1.0)) / (frequency + norm))
                 found |= holding
             matched = matched & found
-        ids = np.flatnonzero(matched)
-        return ids, -1.0 * score[ids]
+        slots = np.flatnonzero(matched)
+        return slots, -1.0 * score[slots]
 
     def _frequency(self, phrase: Phrase, size: int, deadline: float | None) -> np.ndarray:
         term, prefix = phrase
@@ -151,23 +167,27 @@ class Ranking:
         for each in self._beginning(term) if prefix else [term]:
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"ranking stopped at {each!r}")
-            if each in self._docs:
-                docs = np.frombuffer(self._docs[each], dtype=np.int32)
-                frequency[docs] += np.frombuffer(self._freqs[each])
+            if each in self._holders:
+                slots = np.frombuffer(self._holders[each], dtype=np.int32)
+                frequency[slots] += np.frombuffer(self._freqs[each])
         return frequency
 
     def _beginning(self, prefix: str) -> list[str]:
         if self._sorted is None:
-            self._sorted = sorted(self._docs)
+            self._sorted = sorted(self._holders)
         start = bisect.bisect_left(self._sorted, prefix)
         end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
         return self._sorted[start:end]
 
-    def _grow(self, size: int) -> None:
-        if size <= len(self._live):
-            return
-        more = max(size, 2 * len(self._live)) - len(self._live)
+    def _grow(self) -> int:
+        """A new slot, the arrays doubled when full."""
+        slot = len(self._slots)  # none given back: slots 0 to this one less are in use
+        if slot < len(self._live):
+            return slot
+        more = max(1, len(self._live))
+        self._id = np.concatenate([self._id, np.zeros(more, dtype=np.int64)])
         self._length = np.concatenate([self._length, np.zeros(more)])
         self._date = np.concatenate([self._date, np.zeros(more)])
         self._draft = np.concatenate([self._draft, np.zeros(more, dtype=bool)])
         self._live = np.concatenate([self._live, np.zeros(more, dtype=bool)])
+        return slot
