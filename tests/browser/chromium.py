@@ -79,6 +79,12 @@ class Watch:
             self.failed_requests.append(f"{response.status} {response.url}")
 
     def _failed(self, request: Request) -> None:
+        # Chromium cancels an image it no longer wants (another srcset candidate after the
+        # viewport grows for a full-page screenshot, a lazy image scrolled past): not a fault of
+        # the page. An image the server fails is an error status (``_response``) or another
+        # network error, still recorded.
+        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+            return
         self.failed_requests.append(f"{request.failure} {request.url}")
 
 

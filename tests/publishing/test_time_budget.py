@@ -44,7 +44,7 @@ def killed(pid: int) -> None:
         try:
             if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
                 return
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # reaped before or while it was read
             return
         time.sleep(0.01)
     raise AssertionError(f"{pid} outlived SIGKILL")
