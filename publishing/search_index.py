@@ -55,9 +55,14 @@ arrays and works FTS5's ``bm25()`` out over them with numpy, to the same doubles
 asked only for the snippets of the page's hits. ``bm25()`` itself visits every matching article
 one row at a time: 10 to 20 ms for a word in most of 10,000 articles, the p99 of 30 ms, against
 about 3 ms for the whole query now. It costs some 25 MB at 10,000 articles (1.7 million
-entries), made with the pairs and kept by every update. Phrases, which need positions, are
-still FTS5's: through the word pairs when alone (8 ms of ``bm25()`` for a phrase in most
-articles, the slowest queries left), by positions beside words or prefixes.
+entries), made with the pairs and kept by every update. A query of phrases of two words is
+ranked the same way over the word pairs, by a second ``Ranking`` that holds only the pairs
+``RANKED_PAIR_AT`` articles or more hold: a phrase in most articles cost 8 ms of ``bm25()``
+and 14 ms in all, while one in fewer costs FTS5 little, and holding every pair (5.7 million
+entries at 10,000 generated articles, far more kinds of pair in real prose) would take more
+memory than it saves time. A pair is taken in the first time it is searched for, from FTS5's
+own index (``fts5vocab``): some 10 ms, once per worker. Longer phrases, and phrases beside
+words or prefixes, need positions and stay FTS5's.
 
 Columns: ``title``, ``tags`` (their names) and ``text`` (the summary when the author wrote one,
 then the body made plain by ``markdown_text.plain_text``: no chart or Mermaid blocks, no markup).
@@ -107,17 +112,20 @@ from publishing.article import Article
 from publishing.markdown_text import one_line, plain_text
 from publishing.metadata import tag_slug
 from publishing.pagination import Page, page_count
-from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs, pair_texts
+from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs, pair_tokens, pairs_match
 from publishing.search_query import Query, Term, any_of, parse
 from publishing.search_ranking import Phrase, Ranking
 from publishing.search_words import Vocabulary, fold, terms_of, words_of
 
 TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT = 1e9, 1e5, 1.0
+WEIGHTS = (TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT)
+COLUMNS = ("title", "tags", "text")
 SNIPPET_TOKENS = 24
 MAX_PER_PAGE = 100
 PAIRED_AT_ONCE = 400  # an update of more articles leaves their word pairs to ``pair_up``
 PAIR_BATCH = 100  # articles paired a time by ``pair_up``: searches wait about 30 ms for each
 SIMILAR_CANDIDATES = 100  # the best text matches that ``neighbours`` ranks after shared tags
+RANKED_PAIR_AT = 1000  # articles holding a word pair from which ``Ranking`` ranks it, not FTS5
 SIMILAR_WORDS = 12  # the words of an article that ``neighbours`` matches: its rarest
 CLOCK_STEPS = 1000  # SQLite instructions between looks at a search's deadline: under 0.1 ms
 # Marks around matched words in snippet(): control characters, which the indexed text never
@@ -128,6 +136,8 @@ _PAIR = "INSERT INTO pairs(rowid, title, tags, text) VALUES (?, ?, ?, ?)"
 # The pairs table keeps no copy of its text (it would be as large as its index), so a row is
 # taken out by giving FTS5 the pairs it was given again, made from the indexed text.
 _UNPAIR = "INSERT INTO pairs(pairs, rowid, title, tags, text) VALUES ('delete', ?, ?, ?, ?)"
+
+_Tokens = tuple[int, tuple[list[str], ...], tuple[list[str], ...]]  # id, terms, pairs by column
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE search USING fts5(title, tags, text, tokenize='{tokenizer}', prefix='2 3 4');
@@ -141,6 +151,8 @@ CREATE TABLE docs (
 );
 CREATE TABLE doc_tags (slug TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (slug, doc))
     WITHOUT ROWID;
+CREATE VIRTUAL TABLE pair_counts USING fts5vocab(pairs, row);
+CREATE VIRTUAL TABLE pair_hits USING fts5vocab(pairs, instance);
 """
 
 
@@ -225,7 +237,8 @@ class SearchIndex:
         )
         self._pairs = WordPairs(tokenizer(language))
         self._vocabulary = Vocabulary(self._pairs)  # learnt with the pairs
-        self._ranking = Ranking((TITLE_WEIGHT, TAGS_WEIGHT, TEXT_WEIGHT))  # also with the pairs
+        self._ranking = Ranking(WEIGHTS)  # also made with the pairs
+        self._pair_ranking = Ranking(WEIGHTS, every_term=False)  # holds the pairs of many articles
         self._lock = threading.Lock()  # every use of the connection
         self._updating = threading.Lock()  # one update at a time: each diffs against the last
         self._articles: dict[int, Article] = {}  # docs.id -> the article indexed
@@ -257,12 +270,12 @@ class SearchIndex:
             # as much as a first build.
             reset = len(paired) > PAIRED_AT_ONCE
             defer = reset or len(fresh) > PAIRED_AT_ONCE
-            old: list[tuple[int, tuple[list[str], ...]]] = []
+            old: list[_Tokens] = []
             if not reset:
                 with self._lock:
                     old_texts = [self._text(doc) for doc in paired]
-                old = list(zip(paired, self._pairs.tokens(old_texts), strict=True))
-            new = [] if defer else list(zip(ids, self._pairs.tokens(rows), strict=True))
+                old = self._tokenized(paired, old_texts)
+            new = [] if defer else self._tokenized(ids, rows)
             words = {} if defer else words_of(rows)
             with self._lock:
                 with self._transaction():
@@ -274,8 +287,10 @@ class SearchIndex:
                     self._write_pairs(_PAIR, new)
                 if reset:
                     self._ranking.clear()
-                for doc, tokens in old:
-                    self._ranking.remove(doc, tokens)
+                    self._pair_ranking.clear()
+                for doc, terms, pairs in old:
+                    self._ranking.remove(doc, terms)
+                    self._pair_ranking.remove(doc, pairs)
                 for doc in stale:
                     del self._ids[self._articles.pop(doc).slug]
                 for doc, article in zip(ids, fresh, strict=True):
@@ -306,7 +321,7 @@ class SearchIndex:
             with self._lock:
                 todo = sorted(self._unpaired)[:limit]
                 texts = [self._text(doc) for doc in todo]
-            tokens = list(zip(todo, self._pairs.tokens(texts), strict=True))
+            tokens = self._tokenized(todo, texts)
             words = words_of(texts)
             with self._lock:
                 with self._transaction():
@@ -332,14 +347,21 @@ class SearchIndex:
             "SELECT title, tags, text FROM search WHERE rowid = ?", (doc,)
         ).fetchone()
 
-    def _write_pairs(self, statement: str, rows: list[tuple[int, tuple[list[str], ...]]]) -> None:
-        self._db.executemany(statement, [(doc, *pair_texts(tokens)) for doc, tokens in rows])
+    def _tokenized(self, ids: Iterable[int], texts: Iterable[tuple[str, ...]]) -> list[_Tokens]:
+        """Each article's id, the terms of its columns and their word pairs."""
+        found = zip(ids, self._pairs.tokens(texts), strict=True)
+        return [(doc, terms, pair_tokens(terms)) for doc, terms in found]
 
-    def _rank(self, rows: list[tuple[int, tuple[list[str], ...]]]) -> None:
-        """Gives ``Ranking`` the articles ``rows`` (their ids and terms), as they get pairs."""
-        for doc, tokens in rows:
+    def _write_pairs(self, statement: str, rows: list[_Tokens]) -> None:
+        self._db.executemany(statement, [(doc, *map(" ".join, pairs)) for doc, _, pairs in rows])
+
+    def _rank(self, rows: list[_Tokens]) -> None:
+        """Gives the rankings the articles ``rows``, as they get pairs."""
+        for doc, terms, pairs in rows:
             article = self._articles[doc]
-            self._ranking.add(doc, tokens, date=article.date.timestamp(), draft=article.draft)
+            date = article.date.timestamp()
+            self._ranking.add(doc, terms, date=date, draft=article.draft)
+            self._pair_ranking.add(doc, pairs, date=date, draft=article.draft)
 
     def _drop(self, stale: list[int]) -> None:
         gone = [(doc,) for doc in stale]
@@ -388,7 +410,7 @@ class SearchIndex:
             return Results(parsed, 0, Page([], page, 1))
         # A query of phrases alone is looked up in the word pairs once every article has them;
         # any single word or prefix needs the word index (phrases then found by positions).
-        pairs = self._pairs.match(parsed)
+        pairs = self._pairs.phrases(parsed)
         params: dict[str, object] = {"now": now.timestamp(), "everything": show_drafts}
         where = "(:everything OR (docs.draft = 0 AND docs.date <= :now))"
         if tag is not None:
@@ -400,9 +422,12 @@ class SearchIndex:
             if groups is None:
                 return Results(parsed, 0, Page([], page, 1))
             match = " AND ".join(map(any_of, groups))
-            phrases = None if table == "pairs" or self._unpaired else self._phrases(groups)
+            if table == "pairs":
+                ranking, phrases = self._pair_ranking, self._ranked_pairs(pairs)
+            else:
+                ranking, phrases = self._ranking, None if self._unpaired else self._phrases(groups)
             if phrases is not None:
-                total, ids = self._ranking.top(
+                total, ids = ranking.top(
                     phrases,
                     now=now.timestamp(),
                     everything=show_drafts,
@@ -412,7 +437,7 @@ class SearchIndex:
                     deadline=deadline,
                 )
             else:
-                params["match"] = pairs if table == "pairs" else match
+                params["match"] = pairs_match(pairs) if table == "pairs" else match
                 found = f"FROM {table} JOIN docs ON docs.id = {table}.rowid"
                 found += f" WHERE {table} MATCH :match AND {where}"
                 (total,) = self._db.execute(f"SELECT count(*) {found}", params).fetchone()
@@ -451,6 +476,26 @@ class SearchIndex:
         found = iter(terms_of(self._pairs, [term.text for group in groups for term in group]))
         phrases = [[(next(found), term.prefix) for term in group] for group in groups]
         return None if any(not text for group in phrases for text, _ in group) else phrases
+
+    def _ranked_pairs(self, phrases: list[list[str]]) -> list[list[Phrase]] | None:
+        """``phrases`` (each as its word pairs) as ``Ranking`` reads them, or None when FTS5 had
+        better rank them: a phrase of three words or more (its pairs by their positions), or one
+        whose pair fewer than ``RANKED_PAIR_AT`` articles hold (few rows for ``bm25()``). A pair
+        more articles hold is handed to the ranking the first time it is asked for."""
+        if any(len(pairs) != 1 for pairs in phrases):
+            return None
+        for [pair] in phrases:
+            if self._pair_ranking.holds(pair):
+                continue
+            found = self._db.execute("SELECT doc FROM pair_counts WHERE term = ?", (pair,))
+            if next(found, (0,))[0] < RANKED_PAIR_AT:
+                return None
+            hits = self._db.execute(
+                "SELECT doc, col, count(*) FROM pair_hits WHERE term = ? GROUP BY doc, col",
+                (pair,),
+            )
+            self._pair_ranking.track(pair, ((d, COLUMNS.index(c), n) for d, c, n in hits))
+        return [[(pair, False)] for [pair] in phrases]
 
     def _tagged(self, slug: str) -> set[int]:
         return {
@@ -517,19 +562,29 @@ class SearchIndex:
         letters and digits) that the fewest articles hold (bm25, as ``search``), then the
         newest."""
         with self._lock:
-            terms = " OR ".join(Term(word).fts() for word in self._telling(words))
-            similar = (
-                f"SELECT rowid AS doc, {_rank('search')} AS closeness"
-                " FROM search WHERE search MATCH :terms ORDER BY closeness"
-                f" LIMIT {SIMILAR_CANDIDATES}"
-                if terms
-                else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
-            )
+            telling = self._telling(words)
+            terms = " OR ".join(Term(word).fts() for word in telling.values())
+            if self._unpaired or not telling:
+                similar = (
+                    f"SELECT rowid AS doc, {_rank('search')} AS closeness"
+                    " FROM search WHERE search MATCH :terms ORDER BY closeness"
+                    f" LIMIT {SIMILAR_CANDIDATES}"
+                    if terms
+                    else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
+                )
+            else:  # the same, ranked by ``Ranking``
+                best = self._ranking.best([[(term, False) for term in telling]], SIMILAR_CANDIDATES)
+                terms = json.dumps(best)
+                # An integer doc, which SQLite will index for the join below: a scan was 50 ms.
+                similar = (
+                    "SELECT CAST(json_extract(value, '$[0]') AS INTEGER) AS doc,"
+                    " json_extract(value, '$[1]') AS closeness FROM json_each(:terms)"
+                )
             ids = self._db.execute(
                 "WITH weights AS (SELECT key AS slug, value AS weight FROM json_each(:weights)),"
                 " tagged AS (SELECT doc, sum(weight) AS score FROM doc_tags"
                 "   JOIN weights USING (slug) GROUP BY doc),"
-                f" similar AS ({similar})"
+                f" similar AS MATERIALIZED ({similar})"
                 " SELECT docs.id FROM docs"
                 " LEFT JOIN tagged ON tagged.doc = docs.id"
                 " LEFT JOIN similar ON similar.doc = docs.id"
@@ -547,20 +602,23 @@ class SearchIndex:
             ).fetchall()
             return [self._articles[doc] for (doc,) in ids]
 
-    def _telling(self, words: Sequence[str]) -> list[str]:
-        """The ``SIMILAR_WORDS`` of ``words`` held by the fewest articles, one per term: bm25
-        weighs a word by its rarity (one in over half the articles adds nothing), and a title's
-        small words ("why", "the", "are") came first and crowded out what it is about."""
+    def _telling(self, words: Sequence[str]) -> dict[str, str]:
+        """The ``SIMILAR_WORDS`` of ``words`` held by the fewest articles, one per term (term ->
+        word): bm25 weighs a word by its rarity (one in over half the articles adds nothing),
+        and a title's small words ("why", "the", "are") came first and crowded out what it is
+        about."""
         unique = list({fold(word): word for word in words}.values())
         found = zip(unique, terms_of(self._pairs, unique), strict=True)
         by_term = {term: word for word, term in found if term}
         for term, word in by_term.items():
-            if term not in self._spread:
+            if not self._unpaired:
+                self._spread[term] = self._ranking.holding(term)
+            elif term not in self._spread:
                 (self._spread[term],) = self._db.execute(
                     "SELECT count(*) FROM search WHERE search MATCH ?", (Term(word).fts(),)
                 ).fetchone()
         rarest = sorted(by_term, key=self._spread.__getitem__)[:SIMILAR_WORDS]
-        return [by_term[term] for term in rarest]
+        return {term: by_term[term] for term in rarest}
 
     def size(self) -> int:
         """Bytes the index takes (text, FTS5 index, tables), in memory or on disk."""

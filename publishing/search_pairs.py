@@ -40,7 +40,7 @@ class WordPairs:
 
     def tokens(self, rows: Iterable[tuple[str, ...]]) -> Iterator[tuple[list[str], ...]]:
         """Each row of texts as a row of the terms FTS5 makes of each, made as they are asked
-        for, so that a whole site's terms are never in memory at once (``pair_texts`` makes
+        for, so that a whole site's terms are never in memory at once (``pair_tokens`` makes
         their pairs).
 
         A piece is tokenized once per call: an article's words repeat, and so do a site's, so
@@ -49,9 +49,10 @@ class WordPairs:
         for row in rows:
             yield tuple(self._terms(text, known) for text in row)
 
-    def match(self, query: Query) -> str | None:
-        """``query`` as an FTS5 expression over the pairs table, or None when a term is not a
-        run of two words or more (a single word, a prefix): those need the word index."""
+    def phrases(self, query: Query) -> list[list[str]] | None:
+        """Each term of ``query`` as its pairs (``pairs_match`` writes them for FTS5), or None
+        when a term is not a run of two words or more (a single word, a prefix): those need the
+        word index."""
         phrases = []
         for term in query.terms:
             # Letters and digits alone are one term in every tokenizer here (unicode61's token
@@ -64,8 +65,8 @@ class WordPairs:
             terms = self._terms(term.text, {})
             if len(terms) < 2:
                 return None
-            phrases.append(f'"{_pairs(terms)}"')
-        return " ".join(phrases) if phrases else None
+            phrases.append(list(map(_JOIN.join, pairwise(terms))))
+        return phrases or None
 
     def terms(self, text: str) -> list[str]:
         """The terms FTS5 makes of ``text``, in order."""
@@ -95,10 +96,12 @@ class WordPairs:
             self._db.close()
 
 
-def pair_texts(columns: tuple[list[str], ...]) -> tuple[str, ...]:
-    """Each column's terms as the text of its pairs (``"open_sourc sourc_model …"``)."""
-    return tuple(map(_pairs, columns))
+def pairs_match(phrases: list[list[str]]) -> str:
+    """An FTS5 expression over the pairs table matching every phrase of ``phrases``."""
+    return " ".join(f'"{" ".join(pairs)}"' for pairs in phrases)
 
 
-def _pairs(terms: list[str]) -> str:
-    return " ".join(map(_JOIN.join, pairwise(terms)))
+def pair_tokens(columns: tuple[list[str], ...]) -> tuple[list[str], ...]:
+    """Each column's terms as its pairs (``["open_sourc", "sourc_model", …]``), the tokens of
+    the pairs table once joined by spaces."""
+    return tuple(list(map(_JOIN.join, pairwise(terms))) for terms in columns)

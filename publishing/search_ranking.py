@@ -21,8 +21,9 @@ the expression (a word, or a prefix standing for every term that begins with it)
   ``k1`` 1.2 and ``b`` 0.75, smallest best.
 
 An expression is groups of phrases: an article matches when each group has a phrase in it, and
-every phrase counts in its score, as FTS5 counts every phrase of ``("a"* OR "ab") "c"``. Phrases
-of several words, which need positions, are not served here: ``search_index`` asks FTS5 for them.
+every phrase counts in its score, as FTS5 counts every phrase of ``("a"* OR "ab") "c"``. A
+phrase of two words is one term of the word pairs table (``search_pairs``), which a second
+``Ranking`` serves; longer phrases need positions, and ``search_index`` asks FTS5 for them.
 
 Not thread-safe: ``SearchIndex`` calls it under its lock.
 """
@@ -32,7 +33,7 @@ import math
 import time
 from array import array
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -47,10 +48,15 @@ class Ranking:
     flag, for the columns weighted ``weights`` (the weights given to ``bm25()``).
 
     An article is held in a slot of the arrays, given back when it goes: every edit is a new
-    id, so arrays by id would grow with every edit a worker sees, and each query with them."""
+    id, so arrays by id would grow with every edit a worker sees, and each query with them.
 
-    def __init__(self, weights: Sequence[float]) -> None:
+    With ``every_term`` False only the terms given to ``track`` are held (each article's length
+    still counts them all): for the word pairs, most of which are in few articles, whose
+    entries would take far more memory than they save time."""
+
+    def __init__(self, weights: Sequence[float], *, every_term: bool = True) -> None:
         self._weights = tuple(weights)
+        self._every_term = every_term
         self.clear()
 
     def clear(self) -> None:
@@ -59,6 +65,7 @@ class Ranking:
         self._holders: dict[str, array[int]] = {}
         self._freqs: dict[str, array[float]] = {}
         self._sorted: list[str] | None = []  # the terms in order, for prefixes; None: remake
+        self._tracked: set[str] = set()  # without every_term, the terms held
         self._slots: dict[int, int] = {}  # article id -> its slot
         self._free: list[int] = []  # slots given back
         self._id = np.zeros(0, dtype=np.int64)  # by slot: the article's id
@@ -74,7 +81,8 @@ class Ranking:
         self._slots[doc] = slot
         frequencies: Counter[str] = Counter()
         for weight, terms in zip(self._weights, columns, strict=True):
-            for term, hits in Counter(terms).items():
+            held = terms if self._every_term else [t for t in terms if t in self._tracked]
+            for term, hits in Counter(held).items():
                 frequencies[term] += weight * hits
         for term, frequency in frequencies.items():
             if term not in self._holders:
@@ -91,6 +99,8 @@ class Ranking:
         """Takes article ``doc`` out; ``columns`` are the terms it was added with."""
         slot = self._slots.pop(doc)
         for term in set().union(*columns):
+            if not self.holds(term):
+                continue
             holders = self._holders[term]
             at = holders.index(slot)
             del holders[at], self._freqs[term][at]
@@ -100,6 +110,26 @@ class Ranking:
         self._live[slot] = False
         self._tokens -= int(self._length[slot])
         self._free.append(slot)
+
+    def holds(self, term: str) -> bool:
+        """Whether ``term``'s articles are held (with ``every_term``, every term is)."""
+        return self._every_term or term in self._tracked
+
+    def holding(self, term: str) -> int:
+        """How many articles hold ``term`` (one held: ``holds``)."""
+        return len(self._holders.get(term, ()))
+
+    def track(self, term: str, hits: Iterable[tuple[int, int, int]]) -> None:
+        """Holds ``term`` from now on, found so far as ``hits``: (article id, column, count)."""
+        frequencies: dict[int, float] = {}
+        for doc, column, count in hits:
+            slot = self._slots[doc]
+            frequencies[slot] = frequencies.get(slot, 0.0) + self._weights[column] * count
+        self._tracked.add(term)
+        if frequencies:
+            self._holders[term] = array("i", frequencies)
+            self._freqs[term] = array("d", frequencies.values())
+            self._sorted = None
 
     def top(
         self,
@@ -129,6 +159,13 @@ class Ranking:
             ids, scores, dates = ids[kept], scores[kept], dates[kept]
         order = np.lexsort((ids, -dates, scores))
         return int(visible.sum()), [int(doc) for doc in ids[order][offset:wanted]]
+
+    def best(self, groups: Sequence[Sequence[Phrase]], limit: int) -> list[tuple[int, float]]:
+        """The ids and scores of the ``limit`` articles that match ``groups`` best, best first,
+        drafts and scheduled articles too."""
+        ids, scores = self.bm25(groups)
+        best = np.argsort(scores, kind="stable")[:limit]
+        return list(zip(ids[best].tolist(), scores[best].tolist(), strict=True))
 
     def bm25(
         self, groups: Sequence[Sequence[Phrase]], *, deadline: float | None = None

@@ -1,5 +1,7 @@
 from datetime import timedelta
+from unittest import mock
 
+from publishing import search_index
 from publishing.related import related
 from publishing.search_index import SearchIndex
 from tests.support.articles import DAY_ONE, article
@@ -8,9 +10,17 @@ NOW = DAY_ONE + timedelta(days=365)
 
 
 def related_slugs(target, *others, limit=3):
-    index = SearchIndex()
-    index.update([target, *others])
-    return [found.slug for found in related(target, index, now=NOW, limit=limit)]
+    """The related articles of ``target``, the same whether the index ranks by ``Ranking`` (once
+    every article has its word pairs) or by FTS5 (before: pairs left to ``pair_up``)."""
+    answers = []
+    for paired in (True, False):
+        with mock.patch.object(search_index, "PAIRED_AT_ONCE", 400 if paired else 0):
+            index = SearchIndex()
+            index.update([target, *others])
+        assert index.unpaired == (0 if paired else len(others) + 1)
+        answers.append([found.slug for found in related(target, index, now=NOW, limit=limit)])
+    assert answers[0] == answers[1]
+    return answers[0]
 
 
 def common(n):

@@ -361,6 +361,45 @@ def test_an_index_kept_by_updates_answers_as_one_built_afresh():
     assert kept.search('"open source"', now=NOW).total == 3  # a-0, a-2, a-3
 
 
+def test_phrases_in_many_articles_rank_as_fts5_ranks_them(monkeypatch):
+    """A pair held by ``RANKED_PAIR_AT`` articles or more is ranked by ``Ranking`` from the
+    first search of it on, and kept by every update after: the same answers as FTS5's."""
+    versions = [
+        [
+            *(article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in range(6)),
+            article("t", "Tagged", "About open source.", tags=("open source",)),
+            article("s", "Scheduled", "Open source models.", date=NOW + timedelta(days=1)),
+        ],
+        [
+            *(article(f"a-{n}", f"Open source {n}", "Open source models " * n) for n in (0, 2)),
+            article("a-3", "Closed", "Closed source models, then open source again."),
+            article("a-5", "Open source 5", "Open source models " * 5, draft=True),
+            article("new", "Source models", "New source models, open source models."),
+        ],
+    ]
+    queries = ['"open source"', '"source models"', '"open source" "source models"', "open-source"]
+
+    def answers(index):
+        return {
+            (query, everything, tag): (found.total, slugs(found))
+            for query in queries
+            for everything in (False, True)
+            for tag in (None, "open source")
+            for found in [index.search(query, now=NOW, show_drafts=everything, tag=tag)]
+        }
+
+    by_fts5, by_ranking = SearchIndex(), SearchIndex()
+    for articles in versions:
+        by_fts5.update(articles)
+        expected = answers(by_fts5)
+        with monkeypatch.context() as patched:
+            patched.setattr(search_index, "RANKED_PAIR_AT", 1)
+            by_ranking.update(articles)
+            assert answers(by_ranking) == expected
+    # Titles first, then the text; a-3 and new tie, both one body match in eight words.
+    assert expected[('"open source"', False, None)] == (4, ["a-0", "a-2", "a-3", "new"])
+
+
 def test_an_article_edited_over_and_over_leaves_nothing_behind():
     """A worker runs for months: each version taken out of the index must leave no trace (the
     word pairs keep no text, so FTS5 must be given back exactly what it took)."""

@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from publishing.search_index import SearchIndex, tokenizer
-from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs, pair_texts
+from publishing.search_pairs import PAIRS_TOKENIZER, WordPairs, pair_tokens, pairs_match
 from publishing.search_query import parse
 from tests.support.articles import DAY_ONE, article
 
@@ -36,8 +36,8 @@ def through_pairs(pairs, rows):
     db.executemany(
         "INSERT INTO t(rowid, text) VALUES (?, ?)",
         [
-            (n, text)
-            for n, (text,) in enumerate(map(pair_texts, pairs.tokens((row,) for row in rows)))
+            (n, " ".join(pairs_of))
+            for n, (pairs_of,) in enumerate(map(pair_tokens, pairs.tokens((row,) for row in rows)))
         ],
     )
     return db
@@ -59,16 +59,18 @@ def test_a_phrase_found_through_its_pairs_is_the_phrase_fts5_finds(
 ):
     pairs = WordPairs(tokenizer(language))
     query = parse('"' + separator.join(phrase) + '"')
-    match = pairs.match(query)
-    assume(match is not None)  # fewer than two terms: the word index's work
-    assert found(through_pairs(pairs, rows), match) == found(oracle(language, rows), query.fts())
+    phrases = pairs.phrases(query)
+    assume(phrases is not None)  # fewer than two terms: the word index's work
+    assert found(through_pairs(pairs, rows), pairs_match(phrases)) == found(
+        oracle(language, rows), query.fts()
+    )
 
 
 @pytest.mark.parametrize("word", ["model", "Café", "x86", "漢字", "0ᦰ0"])
 def test_a_word_of_letters_and_digits_is_searched_in_the_word_index(word):
     # "0ᦰ0" holds a letter SQLite's Unicode tables do not know, so FTS5 makes "0 0" of it:
     # the word index finds it by positions all the same.
-    assert WordPairs(tokenizer("en")).match(parse(word)) is None
+    assert WordPairs(tokenizer("en")).phrases(parse(word)) is None
     index = SearchIndex()
     index.update([article("it", "Note", f"About {word} here."), article("not", "Note", "Other.")])
     while index.pair_up():
@@ -80,19 +82,23 @@ def test_pairs_are_made_of_the_tokenizers_terms():
     pairs = WordPairs(tokenizer("en"))
     [columns] = pairs.tokens([("Open-Source MODELS", "Café, running\tnaïve!")])
     assert columns == (["open", "sourc", "model"], ["cafe", "run", "naiv"])
-    assert pair_texts(columns) == ("open_sourc sourc_model", "cafe_run run_naiv")
+    assert pair_tokens(columns) == (["open_sourc", "sourc_model"], ["cafe_run", "run_naiv"])
 
 
 def test_only_runs_of_two_words_or_more_are_matched_by_pairs():
     pairs = WordPairs(tokenizer("en"))
-    assert pairs.match(parse('"open source" "running models"')) == ('"open_sourc" "run_model"')
-    assert pairs.match(parse("open-source")) == '"open_sourc"'  # one word, two terms
-    assert pairs.match(parse('"open source models"')) == '"open_sourc sourc_model"'
+    both = pairs.phrases(parse('"open source" "running models"'))
+    assert both == [["open_sourc"], ["run_model"]]
+    assert pairs_match(both) == '"open_sourc" "run_model"'
+    assert pairs.phrases(parse("open-source")) == [["open_sourc"]]  # one word, two terms
+    three = pairs.phrases(parse('"open source models"'))
+    assert three == [["open_sourc", "sourc_model"]]
+    assert pairs_match(three) == '"open_sourc sourc_model"'
     for word_index_work in ('"open source" models', '"open sou"*', '"open"', "🙂 🙂", ""):
-        assert pairs.match(parse(word_index_work)) is None
+        assert pairs.phrases(parse(word_index_work)) is None
 
 
 def test_a_site_in_another_language_pairs_unstemmed_terms():
     pairs = WordPairs(tokenizer("fr"))
     [columns] = pairs.tokens([("Les modèles ouverts",)])
-    assert pair_texts(columns) == ("les_modeles modeles_ouverts",)
+    assert pair_tokens(columns) == (["les_modeles", "modeles_ouverts"],)

@@ -148,3 +148,18 @@ def test_a_cleared_ranking_holds_nothing():
     ranking.clear()
     arguments = {"now": NOW, "everything": True, "only": None, "limit": 10, "offset": 0}
     assert ranking.top([[("zephyr", False)], [("op", True)]], **arguments) == (0, [])
+
+
+def test_a_ranking_of_some_terms_holds_those_it_tracks_from_then_on():
+    ranking = Ranking(WEIGHTS, every_term=False)
+    arguments = {"now": NOW, "everything": False, "only": None, "limit": 10, "offset": 0}
+    first = (["zephyr"], [], ["open", "zephyr"])
+    ranking.add(7, first, date=NOW - 1, draft=False)
+    assert not ranking.holds("zephyr")
+    assert ranking.top([[("zephyr", False)]], **arguments) == (0, [])
+    ranking.track("zephyr", [(7, 0, 1), (7, 2, 1)])  # as FTS5 found it: title and text
+    ranking.add(8, ([], [], ["zephyr"]), date=NOW - 1, draft=False)
+    assert ranking.holds("zephyr") and not ranking.holds("open")
+    assert ranking.top([[("zephyr", False)]], **arguments) == (2, [7, 8])
+    ranking.remove(7, first)
+    assert ranking.top([[("zephyr", False)]], **arguments) == (1, [8])
