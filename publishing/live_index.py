@@ -109,12 +109,15 @@ class LiveIndex:
                     if not index.unpaired:
                         self._pairing = None
                         log.info(
-                            "search: word pairs of %d articles written in %.1f s",
+                            "search: word pairs of %d articles written in %.1f s,"
+                            " %d common ones ranked",
                             count,
                             time.monotonic() - started,
+                            index.ranked_pairs,
                         )
                         return
-                index.pair_up()
+                if not index.pair_up():
+                    index.rank_common_pairs()
         except Exception:  # phrases go on being found by positions; the next update tries again
             log.exception("the search index's word pairs could not be written")
             with self._starting:

@@ -126,6 +126,7 @@ PAIRED_AT_ONCE = 400  # an update of more articles leaves their word pairs to ``
 PAIR_BATCH = 100  # articles paired a time by ``pair_up``: searches wait about 30 ms for each
 SIMILAR_CANDIDATES = 100  # the best text matches that ``neighbours`` ranks after shared tags
 RANKED_PAIR_AT = 1000  # articles holding a word pair from which ``Ranking`` ranks it, not FTS5
+PAIR_TERMS_AT_ONCE = 2000  # pairs of the vocabulary ``rank_common_pairs`` reads under the lock
 SIMILAR_WORDS = 12  # the words of an article that ``neighbours`` matches: its rarest
 CLOCK_STEPS = 1000  # SQLite instructions between looks at a search's deadline: under 0.1 ms
 # Marks around matched words in snippet(): control characters, which the indexed text never
@@ -490,12 +491,45 @@ class SearchIndex:
             found = self._db.execute("SELECT doc FROM pair_counts WHERE term = ?", (pair,))
             if next(found, (0,))[0] < RANKED_PAIR_AT:
                 return None
-            hits = self._db.execute(
-                "SELECT doc, col, count(*) FROM pair_hits WHERE term = ? GROUP BY doc, col",
-                (pair,),
-            )
-            self._pair_ranking.track(pair, ((d, COLUMNS.index(c), n) for d, c, n in hits))
+            self._track(pair)
         return [[(pair, False)] for [pair] in phrases]
+
+    def _track(self, pair: str) -> None:
+        """Hands ``pair`` to the pairs' ranking, with its hits as FTS5's index holds them."""
+        hits = self._db.execute(
+            "SELECT doc, col, count(*) FROM pair_hits WHERE term = ? GROUP BY doc, col", (pair,)
+        )
+        self._pair_ranking.track(pair, ((doc, COLUMNS.index(c), n) for doc, c, n in hits))
+
+    def rank_common_pairs(self, chunk: int = PAIR_TERMS_AT_ONCE) -> int:
+        """Hands every word pair ``RANKED_PAIR_AT`` articles or more hold to the pairs' ranking,
+        so that no search pays for taking one in (20 to 40 ms each at 10,000 articles), and
+        says how many the ranking holds. Once every article has its pairs (a worker's thread
+        calls it after ``pair_up``); the pairs' vocabulary is read ``chunk`` pairs at a time,
+        each pair taken in under the lock on its own, so searches go on meanwhile."""
+        after = ""
+        while True:
+            with self._lock:
+                if self._unpaired:  # an update of many since: the next pairing starts over
+                    return self.ranked_pairs
+                common = self._db.execute(
+                    "SELECT term, doc FROM pair_counts WHERE term > ? ORDER BY term LIMIT ?",
+                    (after, chunk),
+                ).fetchall()
+            if not common:
+                return self.ranked_pairs
+            after = common[-1][0]
+            for pair, count in common:
+                with self._lock:
+                    if self._unpaired:
+                        return self.ranked_pairs
+                    if count >= RANKED_PAIR_AT and not self._pair_ranking.holds(pair):
+                        self._track(pair)
+
+    @property
+    def ranked_pairs(self) -> int:
+        """How many word pairs the pairs' ranking holds."""
+        return self._pair_ranking.tracked
 
     def _tagged(self, slug: str) -> set[int]:
         return {

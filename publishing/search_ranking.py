@@ -115,6 +115,11 @@ class Ranking:
         """Whether ``term``'s articles are held (with ``every_term``, every term is)."""
         return self._every_term or term in self._tracked
 
+    @property
+    def tracked(self) -> int:
+        """How many terms ``track`` was given (since the last ``clear``)."""
+        return len(self._tracked)
+
     def holding(self, term: str) -> int:
         """How many articles hold ``term`` (one held: ``holds``)."""
         return len(self._holders.get(term, ()))

@@ -400,6 +400,27 @@ def test_phrases_in_many_articles_rank_as_fts5_ranks_them(monkeypatch):
     assert expected[('"open source"', False, None)] == (4, ["a-0", "a-2", "a-3", "new"])
 
 
+def test_the_pairs_of_many_articles_are_ranked_ahead_of_any_search(monkeypatch):
+    monkeypatch.setattr(search_index, "RANKED_PAIR_AT", 3)
+    index = SearchIndex()
+    index.update(
+        [
+            *(article(f"open-{n}", f"Note {n}", "Open source models.") for n in range(4)),
+            *(article(f"door-{n}", f"Door {n}", "A closed door.") for n in range(2)),
+        ]
+    )
+    assert index.ranked_pairs == 0
+    # Read two pairs of the vocabulary at a time: open_sourc and sourc_model, in 4 articles.
+    assert index.rank_common_pairs(chunk=2) == 2
+    assert index.search('"open source"', now=NOW).total == 4
+    assert index.search('"closed door"', now=NOW).total == 2  # FTS5's, as before
+    assert index.ranked_pairs == 2
+    monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 0)
+    index.update([article(f"open-{n}", f"Note {n}", "Open source, again.") for n in range(4)])
+    assert index.unpaired and index.ranked_pairs == 0  # every pair to be made again
+    assert index.rank_common_pairs() == 0  # not before they are
+
+
 def test_an_article_edited_over_and_over_leaves_nothing_behind():
     """A worker runs for months: each version taken out of the index must leave no trace (the
     word pairs keep no text, so FTS5 must be given back exactly what it took)."""
