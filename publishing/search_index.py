@@ -9,16 +9,16 @@ README's Benchmark machines (2 to 2.5 times slower at everything than the first)
 ======================  ===================  ===================
 10,003 articles         in memory            one file (WAL)
 ======================  ===================  ===================
-searchable from cold     5.1 s                5.9 s
-then its word pairs     19.7 s               17.5 s
-one edited article      95 ms                92 ms
-query p50 / p99         3.3 ms / 17.1 ms     2.9 ms / 15.7 ms
-related p50 / p99       36 ms / 53 ms        28 ms / 51 ms
+searchable from cold     4.7 s                5.7 s
+then its word pairs     19.9 s               25.2 s
+one edited article      59 ms                96 ms
+query p50 / p99         2.4 ms / 5.2 ms      2.7 ms / 6.2 ms
+related p50 / p99       13 ms / 21 ms        13 ms / 24 ms
 index size              134 MB               134 MB
-process RSS             103 -> 275 MB        103 -> 146 MB
+process RSS             103 -> 299 MB        103 -> 153 MB
 ======================  ===================  ===================
 
-At 1,003 articles: 0.63 s from cold then 1.3 s for the pairs, p50 1.9 ms, p99 4.1 ms, 15 MB.
+At 1,003 articles: 0.36 s from cold then 1.4 s for the pairs, p50 1.8 ms, p99 3.3 ms, 15 MB.
 Before ``Ranking`` below, on the same machine: p50 14 to 15 ms, p99 32 to 34 ms (14.4 ms on
 the faster one); before the word pairs, p99 30 ms on the faster one.
 
@@ -28,9 +28,9 @@ same moment (each rescans on its own clock), so with one shared file a worker th
 an edit would write the old version back, and sharing would need rows kept per version, a
 cross-process clean-up and a writable directory the service owns. In memory, each worker's index
 holds exactly the articles of its own snapshot, its pages and its search change together, and
-nothing is written to disk: that is the choice, at the price of about 150 MB per worker at 10,000
+nothing is written to disk: that is the choice, at the price of about 200 MB per worker at 10,000
 articles (24 MB of the index is the prefix indexes below, which keep ``pro*`` as fast as a word;
-35 MB the word pairs).
+35 MB the word pairs; some 40 MB the rankings' arrays, and 12 MB numpy itself).
 
 Word pairs (``search_pairs``): a query made only of phrases (``"open source"``, or a word such as
 ``open-source`` that the tokenizer cuts in two) is looked up in a second, contentless FTS5 table
@@ -60,9 +60,11 @@ ranked the same way over the word pairs, by a second ``Ranking`` that holds only
 ``RANKED_PAIR_AT`` articles or more hold: a phrase in most articles cost 8 ms of ``bm25()``
 and 14 ms in all, while one in fewer costs FTS5 little, and holding every pair (5.7 million
 entries at 10,000 generated articles, far more kinds of pair in real prose) would take more
-memory than it saves time. A pair is taken in the first time it is searched for, from FTS5's
-own index (``fts5vocab``): some 10 ms, once per worker. Longer phrases, and phrases beside
-words or prefixes, need positions and stay FTS5's.
+memory than it saves time. The pairs are taken from FTS5's own index (``fts5vocab``) by
+``rank_common_pairs``, which a worker's thread calls once every article has its pairs (819
+pairs and about 20 MB at 10,000 generated articles, 5 s of the thread); a pair that becomes
+that common later is taken in by its first search (20 to 40 ms, once). Longer phrases, and
+phrases beside words or prefixes, need positions and stay FTS5's.
 
 Columns: ``title``, ``tags`` (their names) and ``text`` (the summary when the author wrote one,
 then the body made plain by ``markdown_text.plain_text``: no chart or Mermaid blocks, no markup).
