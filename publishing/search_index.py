@@ -51,7 +51,7 @@ held searches up for 1.2 s at 1,000 articles.
 
 Ranking (``search_ranking``): a query of words and prefixes, once every article has its word
 pairs, is ranked by ``Ranking``, which holds each term's articles and weighted frequencies in C
-arrays and works FTS5's ``bm25()`` out over them with numpy, to the same doubles; FTS5 is then
+arrays and works FTS5's ``bm25()`` out over them with numpy, to the same scores; FTS5 is then
 asked only for the snippets of the page's hits. ``bm25()`` itself visits every matching article
 one row at a time: 10 to 20 ms for a word in most of 10,000 articles, the p99 of 30 ms, against
 about 3 ms for the whole query now. It costs some 25 MB at 10,000 articles (1.7 million
@@ -159,7 +159,7 @@ CREATE VIRTUAL TABLE pair_hits USING fts5vocab(pairs, instance);
 """
 
 
-def _rank(table: str) -> str:
+def _bm25(table: str) -> str:
     """The ranking of ``table``'s rows (``search`` or ``pairs``), smallest best. Called by name
     rather than through FTS5's configurable ``rank``, which costs a tenth more."""
     return f"bm25({table}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {TEXT_WEIGHT})"
@@ -422,13 +422,13 @@ class SearchIndex:
         with self._lock, self._deadline(parsed, timeout) as deadline:
             table = "pairs" if pairs and not self._unpaired else "search"
             groups = self._groups(parsed)
-            if groups is None:
+            if not groups:
                 return Results(parsed, 0, Page([], page, 1))
-            match = " AND ".join(map(any_of, groups))
+            match = " AND ".join(any_of([term for term, _ in group]) for group in groups)
             if table == "pairs":
                 ranking, phrases = self._pair_ranking, self._ranked_pairs(pairs)
             else:
-                ranking, phrases = self._ranking, None if self._unpaired else self._phrases(groups)
+                ranking, phrases = self._ranking, None if self._unpaired else _phrases(groups)
             if phrases is not None:
                 total, ids = ranking.top(
                     phrases,
@@ -447,20 +447,23 @@ class SearchIndex:
                 ids = [
                     doc
                     for (doc,) in self._db.execute(
-                        f"SELECT docs.id {found} ORDER BY {_rank(table)}, docs.date DESC,"
+                        f"SELECT docs.id {found} ORDER BY {_bm25(table)}, docs.date DESC,"
                         " docs.id LIMIT :limit OFFSET :offset",
                         {**params, "limit": per_page, "offset": (page - 1) * per_page},
                     )
                 ]
             snippets = self._snippets(match, ids)
-            hits = [Hit(self._articles[doc], snippets[doc]) for doc in ids]
+            # A hit the snippets' query does not match (none should) keeps its place unmarked.
+            hits = [Hit(self._articles[doc], snippets.get(doc, "")) for doc in ids]
         return Results(parsed, total, Page(hits, page, page_count(total, per_page)))
 
-    def _groups(self, query: Query) -> list[list[Term]] | None:
-        """The terms of ``query``, each group of which must match: a word or phrase alone, a
-        prefix as the terms ``Vocabulary`` reads it as (FTS5 would stem it: ``deploy*`` missed
-        "deployment", ``cos*`` found "community"); None when a prefix begins no word of the
-        site."""
+    def _groups(self, query: Query) -> list[list[tuple[Term, list[str]]]] | None:
+        """The terms of ``query``, each group of which must match, each term with the FTS5
+        terms it makes: a word or phrase alone, a prefix as the terms ``Vocabulary`` reads it as
+        (FTS5 would stem it: ``deploy*`` missed "deployment", ``cos*`` found "community"). None
+        when a prefix begins no word of the site. A word FTS5 makes nothing of (a letter newer
+        than SQLite's Unicode tables) is left out, as FTS5 leaves it out of a phrase: joined by
+        AND, it would match nothing."""
         groups = []
         for term in query.terms:
             group = (
@@ -471,14 +474,10 @@ class SearchIndex:
             if group is None:
                 return None
             groups.append(group)
-        return groups
-
-    def _phrases(self, groups: list[list[Term]]) -> list[list[Phrase]] | None:
-        """``groups`` as ``Ranking`` reads them, or None when a term is more than one FTS5 term
-        (a phrase, ``open-source``): those need positions, which only FTS5 keeps."""
-        found = iter(terms_of(self._pairs, [term.text for group in groups for term in group]))
-        phrases = [[(next(found), term.prefix) for term in group] for group in groups]
-        return None if any(not text for group in phrases for text, _ in group) else phrases
+        [tokens] = self._pairs.tokens([tuple(term.text for group in groups for term in group)])
+        found = iter(tokens)
+        made = [[(term, next(found)) for term in group] for group in groups]
+        return [group for group in made if any(terms for _, terms in group)]
 
     def _ranked_pairs(self, phrases: list[list[str]]) -> list[list[Phrase]] | None:
         """``phrases`` (each as its word pairs) as ``Ranking`` reads them, or None when FTS5 had
@@ -602,7 +601,7 @@ class SearchIndex:
             terms = " OR ".join(Term(word).fts() for word in telling.values())
             if self._unpaired or not telling:
                 similar = (
-                    f"SELECT rowid AS doc, {_rank('search')} AS closeness"
+                    f"SELECT rowid AS doc, {_bm25('search')} AS closeness"
                     " FROM search WHERE search MATCH :terms ORDER BY closeness"
                     f" LIMIT {SIMILAR_CANDIDATES}"
                     if terms
@@ -691,6 +690,14 @@ def searchable_text(article: Article) -> str:
     one, then its body made plain, on one line."""
     text = plain_text(article.body)
     return one_line(article.summary) + " " + text if article.summary else text
+
+
+def _phrases(groups: list[list[tuple[Term, list[str]]]]) -> list[list[Phrase]] | None:
+    """``groups`` as ``Ranking`` reads them, or None when a term makes more than one FTS5 term
+    (a phrase, ``open-source``): those need positions, which only FTS5 keeps."""
+    if any(len(terms) != 1 for group in groups for _, terms in group):
+        return None
+    return [[(terms[0], term.prefix) for term, terms in group] for group in groups]
 
 
 def _row(article: Article) -> tuple[str, str, str]:

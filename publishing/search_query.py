@@ -53,10 +53,6 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def fts(self) -> str:
-        """The FTS5 MATCH expression: every term, all required."""
-        return " ".join(term.fts() for term in self.terms)
-
     def __str__(self) -> str:
         """The query as it was understood, for the results page (to be escaped like any text)."""
         return " ".join(str(term) for term in self.terms)

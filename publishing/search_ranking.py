@@ -8,9 +8,12 @@ articles, most of a query's time, whatever the page shows. Here a term is two ar
 articles holding it, and its weighted frequency in each), so a query is a few vector operations
 over the site and a partial sort: about a millisecond (``bench/search.py``).
 
-It is FTS5's formula (``fts5Bm25Function`` in SQLite's ``fts5_aux.c``), operation for operation,
-so the scores are the same doubles and the order is the same, ties included
-(``test_search_ranking`` compares the two on every kind of query it serves). For each phrase of
+It is FTS5's formula (``fts5Bm25Function`` in SQLite's ``fts5_aux.c``), operation for operation
+but one: a term's hits in a column count as weight x hits, where FTS5 adds the weight once a
+hit, the same number while the weights are whole (``search_index``'s are). So the scores are the
+same doubles and the order is the same, ties included, where the compiler fuses no multiply and
+add (x86-64 builds do not); ``test_search_ranking`` compares the two on every kind of query it
+serves. For each phrase of
 the expression (a word, or a prefix standing for every term that begins with it):
 
 - its frequency ``f`` in an article: the sum, over its hits, of the weight of the hit's column;
@@ -28,7 +31,6 @@ phrase of two words is one term of the word pairs table (``search_pairs``), whic
 Not thread-safe: ``SearchIndex`` calls it under its lock.
 """
 
-import bisect
 import math
 import time
 from array import array
@@ -36,6 +38,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
+
+from publishing.search_words import beginning_with
 
 K1, B = 1.2, 0.75
 MIN_IDF = 1e-6
@@ -168,8 +172,9 @@ class Ranking:
     def best(self, groups: Sequence[Sequence[Phrase]], limit: int) -> list[tuple[int, float]]:
         """The ids and scores of the ``limit`` articles that match ``groups`` best, best first,
         drafts and scheduled articles too."""
-        ids, scores = self.bm25(groups)
-        best = np.argsort(scores, kind="stable")[:limit]
+        slots, scores = self._scores(groups, None)
+        ids = self._id[slots]
+        best = np.lexsort((ids, -self._date[slots], scores))[:limit]  # as ``top`` breaks ties
         return list(zip(ids[best].tolist(), scores[best].tolist(), strict=True))
 
     def bm25(
@@ -196,7 +201,8 @@ class Ranking:
                 frequency = self._frequency(phrase, size, deadline)
                 holding = frequency > 0
                 hits = int(holding.sum())
-                idf = max(math.log((rows - hits + 0.5) / (hits + 0.5)), MIN_IDF)
+                idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+                idf = idf if idf > 0 else MIN_IDF
                 score += idf * ((frequency * (K1 + 1.0)) / (frequency + norm))
                 found |= holding
             matched = matched & found
@@ -210,16 +216,17 @@ class Ranking:
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"ranking stopped at {each!r}")
             if each in self._holders:
-                slots = np.frombuffer(self._holders[each], dtype=np.int32)
-                frequency[slots] += np.frombuffer(self._freqs[each])
+                # Views of the arrays, dropped at the end of the statement: an array a view
+                # holds cannot grow, and a traceback (a timeout) would keep a local one.
+                frequency[np.frombuffer(self._holders[each], np.int32)] += np.frombuffer(
+                    self._freqs[each]
+                )
         return frequency
 
-    def _beginning(self, prefix: str) -> list[str]:
+    def _beginning(self, prefix: str) -> Sequence[str]:
         if self._sorted is None:
             self._sorted = sorted(self._holders)
-        start = bisect.bisect_left(self._sorted, prefix)
-        end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
-        return self._sorted[start:end]
+        return beginning_with(self._sorted, prefix)
 
     def _grow(self) -> int:
         """A new slot, the arrays doubled when full."""

@@ -95,10 +95,8 @@ class Vocabulary:
     def _begin_with(self, begun: str) -> list[str]:
         if not self._sorted and self._words:
             self._sorted = sorted(self._words)
-        start = bisect.bisect_left(self._sorted, begun)
-        end = bisect.bisect_left(self._sorted, begun + "\U0010ffff")
         # Shortest first: the ones kept when more than MAX_ADDED_WORDS would be added.
-        return sorted(self._sorted[start:end], key=len)
+        return sorted(beginning_with(self._sorted, begun), key=len)
 
     def _terms_of(self, folded_words: list[str]) -> list[tuple[str, str]]:
         """Each word with its term, those not yet known asked of FTS5 in one go."""
@@ -109,13 +107,14 @@ class Vocabulary:
         return [(word, self._terms[word]) for word in folded_words]
 
 
+def beginning_with(ordered: Sequence[str], prefix: str) -> Sequence[str]:
+    """The strings of ``ordered`` (sorted) that begin with ``prefix``."""
+    start = bisect.bisect_left(ordered, prefix)
+    return ordered[start : bisect.bisect_left(ordered, prefix + "\U0010ffff", start)]
+
+
 def terms_of(pairs: WordPairs, words: Sequence[str]) -> list[str]:
-    """The term FTS5 indexes each of ``words`` (runs of letters and digits) under, or "" for one
-    it makes more or fewer terms of."""
-    # Letters and digits alone make one term each, so the terms line up with the words, but
-    # for a letter newer than SQLite's Unicode tables: then each is asked alone.
-    terms = pairs.terms(" ".join(words))
-    if len(terms) == len(words):
-        return terms
-    alone = [pairs.terms(word) for word in words]
-    return [found[0] if len(found) == 1 else "" for found in alone]
+    """The term FTS5 indexes each of ``words`` under, or "" for one it makes more or fewer
+    terms of (a phrase, ``open-source``, a letter newer than SQLite's Unicode tables)."""
+    [each] = pairs.tokens([tuple(words)])  # one trip to FTS5, each word tokenized alone
+    return [found[0] if len(found) == 1 else "" for found in each]

@@ -1,6 +1,7 @@
 import re
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -396,6 +397,7 @@ def test_phrases_in_many_articles_rank_as_fts5_ranks_them(monkeypatch):
             patched.setattr(search_index, "RANKED_PAIR_AT", 1)
             by_ranking.update(articles)
             assert answers(by_ranking) == expected
+        assert by_ranking.ranked_pairs > 0 and by_fts5.ranked_pairs == 0
     # Titles first, then the text; a-3 and new tie, both one body match in eight words.
     assert expected[('"open source"', False, None)] == (4, ["a-0", "a-2", "a-3", "new"])
 
@@ -419,6 +421,53 @@ def test_the_pairs_of_many_articles_are_ranked_ahead_of_any_search(monkeypatch):
     index.update([article(f"open-{n}", f"Note {n}", "Open source, again.") for n in range(4)])
     assert index.unpaired and index.ranked_pairs == 0  # every pair to be made again
     assert index.rank_common_pairs() == 0  # not before they are
+
+
+UNKNOWN_LETTER = "ᦰ"  # a letter to Python, nothing to SQLite's older Unicode tables
+CORPUS = [
+    article("title", "Open source models", "Winning teams ship models.", tags=("open source",)),
+    article("tagged", "Notes", "Open notes on source code.", tags=("open source", "Café")),
+    article("body", "Cafe", "Open-source models: open source models, café open source."),
+    article("long", "Long", "open source " * 30 + f"winning 0{UNKNOWN_LETTER}0 model"),
+    article("draft", "Open source draft", "Open source models.", draft=True),
+    article("later", "Open source later", "Open source.", date=NOW + timedelta(days=1)),
+    *(article(f"other-{n}", f"Other {n}", f"Models of source {n}, open.") for n in range(6)),
+]
+CORPUS_INDEX = SearchIndex()
+CORPUS_INDEX.update(CORPUS)
+QUERY_WORDS = [
+    "open", "source", "models", "open-source", '"open source"', '"source models"', "op*",
+    "mod*", "winn*", '"open sou"*', UNKNOWN_LETTER, f"0{UNKNOWN_LETTER}0", "café", "AND", "zzz",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=4),
+    tag=st.sampled_from([None, "open source"]),
+    everything=st.booleans(),
+)
+def test_every_query_answers_alike_ranked_by_numpy_or_by_fts5(words, tag, everything):
+    query = " ".join(words)
+    with mock.patch.object(search_index, "RANKED_PAIR_AT", 1):
+        by_numpy = CORPUS_INDEX.search(query, now=NOW, tag=tag, show_drafts=everything, per_page=50)
+    with (
+        mock.patch.object(search_index, "_phrases", lambda groups: None),
+        mock.patch.object(SearchIndex, "_ranked_pairs", lambda self, phrases: None),
+    ):
+        by_fts5 = CORPUS_INDEX.search(query, now=NOW, tag=tag, show_drafts=everything, per_page=50)
+    assert (by_numpy.total, slugs(by_numpy)) == (by_fts5.total, slugs(by_fts5)), query
+    assert [hit.snippet for hit in by_numpy.hits] == [hit.snippet for hit in by_fts5.hits]
+
+
+def test_a_word_fts5_makes_nothing_of_is_left_out_of_the_query():
+    for query, alike in [
+        (f"open {UNKNOWN_LETTER}", "open"),
+        (f"{UNKNOWN_LETTER} open-source", "open-source"),
+    ]:
+        got, expected = (CORPUS_INDEX.search(q, now=NOW, per_page=50) for q in (query, alike))
+        assert (got.total, slugs(got)) == (expected.total, slugs(expected)) != (0, []), query
+    assert CORPUS_INDEX.search(UNKNOWN_LETTER, now=NOW).total == 0
 
 
 def test_an_article_edited_over_and_over_leaves_nothing_behind():
@@ -515,12 +564,14 @@ def test_searches_go_on_while_word_pairs_are_made(monkeypatch, making):
         index.update([article(f"b-{n}", "Zephyr", "Open source models.") for n in range(5)])
     searched_meanwhile = []
     tokens = search_index.WordPairs.tokens
+    updating = threading.current_thread()
 
     def slow_tokens(self, rows):
-        search = threading.Thread(target=index.search, args=("zephyr",), kwargs={"now": NOW})
-        search.start()
-        search.join(5)
-        searched_meanwhile.append(not search.is_alive())
+        if threading.current_thread() is updating:  # not the search's own look at its words
+            search = threading.Thread(target=index.search, args=("zephyr",), kwargs={"now": NOW})
+            search.start()
+            search.join(5)
+            searched_meanwhile.append(not search.is_alive())
         yield from tokens(self, rows)
 
     monkeypatch.setattr(search_index.WordPairs, "tokens", slow_tokens)
@@ -529,6 +580,7 @@ def test_searches_go_on_while_word_pairs_are_made(monkeypatch, making):
     else:
         index.update([article("c", "Zephyr", "Open source models.")])
     assert searched_meanwhile and all(searched_meanwhile)
+    monkeypatch.setattr(search_index.WordPairs, "tokens", tokens)  # this thread searches now
     assert slugs(index.search('"source models"', now=NOW))
 
 

@@ -7,6 +7,11 @@ def terms(raw):
     return [str(term) for term in parse(raw).terms]
 
 
+def fts(query):
+    """Every term of ``query`` as FTS5 strings, side by side."""
+    return " ".join(term.fts() for term in query.terms)
+
+
 def test_words_phrases_and_prefixes():
     assert terms('open "source models" run* "fast path"* ') == [
         "open",
@@ -14,7 +19,7 @@ def test_words_phrases_and_prefixes():
         "run*",
         '"fast path"*',
     ]
-    assert parse('open "source models" run*').fts() == '"open" "source models" "run"*'
+    assert fts(parse('open "source models" run*')) == '"open" "source models" "run"*'
 
 
 def test_an_unclosed_quote_runs_to_the_end():
@@ -23,7 +28,7 @@ def test_an_unclosed_quote_runs_to_the_end():
 
 def test_operators_and_columns_are_quoted_as_words():
     query = parse("NEAR(a b) AND( title:x -y OR z^")
-    assert query.fts() == '"NEAR(a" "b)" "AND(" "title:x" "-y" "OR" "z^"'
+    assert fts(query) == '"NEAR(a" "b)" "AND(" "title:x" "-y" "OR" "z^"'
 
 
 def test_inner_quotes_are_doubled():

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from publishing import search_ranking
 from publishing.search_index import TAGS_WEIGHT, TEXT_WEIGHT, TITLE_WEIGHT, tokenizer
 from publishing.search_pairs import WordPairs
 from publishing.search_query import Term, any_of
@@ -163,3 +164,19 @@ def test_a_ranking_of_some_terms_holds_those_it_tracks_from_then_on():
     assert ranking.top([[("zephyr", False)]], **arguments) == (2, [7, 8])
     ranking.remove(7, first)
     assert ranking.top([[("zephyr", False)]], **arguments) == (1, [8])
+
+
+def test_a_ranking_stopped_midway_leaves_every_array_free_to_grow(monkeypatch):
+    pairs = WordPairs(tokenizer("en"))
+    ranking = ranking_of(pairs, [("Zephyr", "", "models of modern art", NOW, False)], set())
+    clock = iter([0.0, 10.0])  # the deadline passes between mod*'s first term and its second
+    monkeypatch.setattr(search_ranking.time, "monotonic", lambda: next(clock))
+    arguments = {"now": NOW, "everything": False, "only": None, "limit": 10, "offset": 0}
+    with pytest.raises(TimeoutError) as stopped:
+        ranking.top([[("mod", True)]], **arguments, deadline=5.0)
+    # The traceback, kept here as a page keeps its timeout, holds the frames of the ranking:
+    # no view of the first term's arrays may be among them, or adding to them would fail.
+    assert stopped.value.__traceback__ is not None
+    ranking.add(1, (["model"], [], ["modern"]), date=NOW - 1, draft=False)
+    monkeypatch.undo()
+    assert ranking.top([[("mod", True)]], **arguments) == (2, [1, 0])
