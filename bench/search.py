@@ -4,7 +4,8 @@ generated articles, with the index in memory and in one file (WAL), then over HT
     .venv/bin/python bench/search.py      # or bench/run.py --search; bench/run.py ends with it
 
 For each case it prints the time to index every article from cold (searchable from then on), then
-to write their word pairs (which a worker's thread does meanwhile), to take in one edited article,
+to write their word pairs and rankings and rank the common pairs (which a worker's thread does
+meanwhile), to take in one edited article,
 query p50 and p99 over a fixed set of 200 queries (single words, two words, phrases, prefixes, no
 hits; each ``search`` as a results page calls it, snippets included; three rounds after one warm
 round, whose own p99 is printed apart: a worker's first search of a phrase held by many articles
