@@ -1,5 +1,6 @@
 // Draws every ```chart block from its JSON config (data, never code) in the page's colours and
-// font, laid out for the width it has, and draws it anew when the theme or that width changes.
+// font, laid out for the width it has, and draws it anew when the theme or that width changes,
+// and in the light theme for printing: paper is light whatever the screen's theme.
 // Every colour and font the site sets goes into the chart's own config, never Chart.defaults,
 // which a chart reads once, when it is made.
 (function () {
@@ -13,13 +14,17 @@
   var NARROW = 480; // px of chart width under which a chart takes its phone layout
   var charts = [];
   var probe, measure;
+  var printing = false;
 
   function theme() {
-    return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+    return !printing && document.documentElement.dataset.theme === "dark" ? "dark" : "light";
   }
 
-  // A custom property holds light-dark(...) unresolved; an element's computed colour is resolved.
+  // A custom property holds light-dark(...) unresolved; an element's computed colour is resolved,
+  // in the light scheme while printing (the print stylesheet makes the page light, but only once
+  // printing has begun, after ``beforeprint``).
   function cssColour(name) {
+    probe.style.colorScheme = printing ? "light" : "";
     probe.style.color = "var(" + name + ")";
     return getComputedStyle(probe).color;
   }
@@ -240,10 +245,19 @@
     charts.forEach(function (entry) {
       resized.observe(entry.figure);
     });
-    document.addEventListener("insights:theme", function () {
+    function rebuild() {
       charts.forEach(function (entry) {
         build(entry, false);
       });
+    }
+    document.addEventListener("insights:theme", rebuild);
+    window.addEventListener("beforeprint", function () {
+      printing = true;
+      rebuild();
+    });
+    window.addEventListener("afterprint", function () {
+      printing = false;
+      rebuild();
     });
   }
 

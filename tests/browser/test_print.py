@@ -26,6 +26,7 @@ def test_a_dark_article_prints_light_without_chrome_and_with_its_data_tables(
     assert page.locator("details.chart-data td").first.is_hidden()  # folded on screen
     assert all(page.locator(name).first.is_visible() for name in CHROME)
 
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")  # as printing does, first
     page.emulate_media(media="print")
     body = page.evaluate(
         "() => { const s = getComputedStyle(document.body); return [s.color, s.backgroundColor]; }"
@@ -36,3 +37,21 @@ def test_a_dark_article_prints_light_without_chrome_and_with_its_data_tables(
     )
     assert page.locator("details.chart-data td").first.is_visible()
     page.screenshot(path=str(screenshots / "print-dark.png"), full_page=True)
+
+
+def test_charts_print_in_the_light_theme_and_come_back_dark_after(open_page: OpenPage):
+    opened = open_page(color_scheme="dark")
+    page = opened.page
+    opened.goto(f"/insights/{REFERENCE_SLUG}/")
+    draw_charts(page)
+    text = "() => Chart.getChart(document.querySelector('figure.chart canvas')).options.color"
+    # Added after charts.js's own listener, so it sees what the printed page holds.
+    page.evaluate(
+        f"() => addEventListener('beforeprint', () => {{ window.printedText = ({text})(); }})"
+    )
+    assert page.evaluate(text) == "rgb(230, 232, 235)"  # --text of the dark theme
+    page.pdf()  # Chromium's printing: beforeprint, the pages, then afterprint
+    assert page.evaluate("() => window.printedText") == "rgb(31, 35, 40)"  # --text, light
+    assert page.evaluate(text) == "rgb(230, 232, 235)"
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert not opened.watch.problems()
