@@ -36,7 +36,11 @@ def test_a_dark_article_prints_light_without_chrome_and_with_its_data_tables(
         CHROME, False
     )
     assert page.locator("details.chart-data td").first.is_visible()
+    diagram = "getComputedStyle(document.querySelector('pre.mermaid svg')).filter"
+    assert page.evaluate(diagram) == "invert(1) hue-rotate(180deg)"  # dark boxes made light
     page.screenshot(path=str(screenshots / "print-dark.png"), full_page=True)
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    assert page.evaluate(diagram) == "none"  # drawn light already
 
 
 def test_charts_print_in_the_light_theme_and_come_back_dark_after(open_page: OpenPage):
