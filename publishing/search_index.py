@@ -162,7 +162,7 @@ CREATE VIRTUAL TABLE pair_hits USING fts5vocab(pairs, instance);
 def _bm25(table: str) -> str:
     """The ranking of ``table``'s rows (``search`` or ``pairs``), smallest best. Called by name
     rather than through FTS5's configurable ``rank``, which costs a tenth more."""
-    return f"bm25({table}, {TITLE_WEIGHT}, {TAGS_WEIGHT}, {TEXT_WEIGHT})"
+    return f"bm25({table}, {', '.join(map(str, WEIGHTS))})"
 
 
 def tokenizer(language: str) -> str:
@@ -598,14 +598,14 @@ class SearchIndex:
         newest."""
         with self._lock:
             telling = self._telling(words)
-            terms = " OR ".join(Term(word).fts() for word in telling.values())
-            if self._unpaired or not telling:
+            if not telling:
+                terms, similar = "", "SELECT NULL AS doc, NULL AS closeness WHERE 0"
+            elif self._unpaired:
+                terms = any_of([Term(word) for word in telling.values()])
                 similar = (
                     f"SELECT rowid AS doc, {_bm25('search')} AS closeness"
-                    " FROM search WHERE search MATCH :terms ORDER BY closeness"
+                    f" FROM search WHERE search MATCH :terms ORDER BY closeness"
                     f" LIMIT {SIMILAR_CANDIDATES}"
-                    if terms
-                    else "SELECT NULL AS doc, NULL AS closeness WHERE 0"
                 )
             else:  # the same, ranked by ``Ranking``
                 best = self._ranking.best([[(term, False) for term in telling]], SIMILAR_CANDIDATES)
@@ -645,14 +645,14 @@ class SearchIndex:
         unique = list({fold(word): word for word in words}.values())
         found = zip(unique, terms_of(self._pairs, unique), strict=True)
         by_term = {term: word for word, term in found if term}
-        for term, word in by_term.items():
-            if not self._unpaired:
-                self._spread[term] = self._ranking.holding(term)
-            elif term not in self._spread:
-                (self._spread[term],) = self._db.execute(
-                    "SELECT count(*) FROM search WHERE search MATCH ?", (Term(word).fts(),)
-                ).fetchone()
-        rarest = sorted(by_term, key=self._spread.__getitem__)[:SIMILAR_WORDS]
+        if self._unpaired:  # counted by FTS5, and kept until the next change
+            for term, word in by_term.items():
+                if term not in self._spread:
+                    (self._spread[term],) = self._db.execute(
+                        "SELECT count(*) FROM search WHERE search MATCH ?", (Term(word).fts(),)
+                    ).fetchone()
+        spread = self._spread.__getitem__ if self._unpaired else self._ranking.holding
+        rarest = sorted(by_term, key=spread)[:SIMILAR_WORDS]
         return {term: by_term[term] for term in rarest}
 
     def size(self) -> int:

@@ -56,8 +56,7 @@ class WordPairs:
         phrases = []
         for term in query.terms:
             # Letters and digits alone are one term in every tokenizer here (unicode61's token
-            # characters are letters, numbers and private use): no pair, and no trip to FTS5,
-            # which every search of single words would otherwise pay (0.15 ms, under a lock).
+            # characters are letters, numbers and private use): no pair, and no trip to FTS5.
             # A letter newer than SQLite's Unicode tables splits a word ("0ᦰ0" is "0 0"): that
             # word goes to the word index too, which finds it by positions, the same articles.
             if term.prefix or term.text.isalnum():

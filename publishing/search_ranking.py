@@ -31,6 +31,7 @@ phrase of two words is one term of the word pairs table (``search_pairs``), whic
 Not thread-safe: ``SearchIndex`` calls it under its lock.
 """
 
+import bisect
 import math
 import time
 from array import array
@@ -68,7 +69,7 @@ class Ranking:
         # (4 and 8 bytes an entry, appended in place), read by numpy without a copy.
         self._holders: dict[str, array[int]] = {}
         self._freqs: dict[str, array[float]] = {}
-        self._sorted: list[str] | None = []  # the terms in order, for prefixes; None: remake
+        self._sorted: list[str] = []  # the terms held, in order, for prefixes
         self._tracked: set[str] = set()  # without every_term, the terms held
         self._slots: dict[int, int] = {}  # article id -> its slot
         self._free: list[int] = []  # slots given back
@@ -91,7 +92,7 @@ class Ranking:
         for term, frequency in frequencies.items():
             if term not in self._holders:
                 self._holders[term], self._freqs[term] = array("i"), array("d")
-                self._sorted = None
+                bisect.insort(self._sorted, term)
             self._holders[term].append(slot)
             self._freqs[term].append(frequency)
         length = sum(map(len, columns))
@@ -106,11 +107,12 @@ class Ranking:
             if not self.holds(term):
                 continue
             holders = self._holders[term]
-            at = holders.index(slot)
-            del holders[at], self._freqs[term][at]
+            # array.index compares Python objects one by one: 20 times slower at 10,000.
+            at = int(np.flatnonzero(np.frombuffer(holders, np.int32) == slot)[0])
+            del holders[at], self._freqs[term][at]  # the view above is gone: it may shrink
             if not holders:
                 del self._holders[term], self._freqs[term]
-                self._sorted = None
+                del self._sorted[bisect.bisect_left(self._sorted, term)]
         self._live[slot] = False
         self._tokens -= int(self._length[slot])
         self._free.append(slot)
@@ -138,7 +140,7 @@ class Ranking:
         if frequencies:
             self._holders[term] = array("i", frequencies)
             self._freqs[term] = array("d", frequencies.values())
-            self._sorted = None
+            bisect.insort(self._sorted, term)
 
     def top(
         self,
@@ -177,20 +179,12 @@ class Ranking:
         best = np.lexsort((ids, -self._date[slots], scores))[:limit]  # as ``top`` breaks ties
         return list(zip(ids[best].tolist(), scores[best].tolist(), strict=True))
 
-    def bm25(
-        self, groups: Sequence[Sequence[Phrase]], *, deadline: float | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(the ids of the articles matching ``groups`` and the score FTS5's ``bm25()`` gives
-        each), drafts and scheduled articles too."""
-        slots, scores = self._scores(groups, deadline)
-        return self._id[slots], scores
-
     def _scores(
         self, groups: Sequence[Sequence[Phrase]], deadline: float | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """The slots of the articles matching ``groups``, and their scores."""
         size = len(self._live)
-        rows = int(self._live.sum())
+        rows = len(self._slots)
         with np.errstate(divide="ignore", invalid="ignore"):
             norm = K1 * ((1 - B) + B * self._length / (self._tokens / max(rows, 1)))
         score = np.zeros(size)
@@ -224,8 +218,6 @@ class Ranking:
         return frequency
 
     def _beginning(self, prefix: str) -> Sequence[str]:
-        if self._sorted is None:
-            self._sorted = sorted(self._holders)
         return beginning_with(self._sorted, prefix)
 
     def _grow(self) -> int:

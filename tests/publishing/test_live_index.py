@@ -163,6 +163,7 @@ def test_the_word_pairs_of_a_large_site_are_written_after_it_answers(
 ) -> None:
     monkeypatch.setattr(search_index, "PAIRED_AT_ONCE", 0)  # as for a large site
     monkeypatch.setattr(search_index, "PAIR_BATCH", 1)
+    monkeypatch.setattr(search_index, "RANKED_PAIR_AT", 5)  # "west wind" is in all five
     for n in range(5):
         write_article(f"wind-{n}", f"title: West wind {n}\ndate: 2026-05-0{n + 1}\n")
     library = Library(content_dir, author="A", tz=UTC, rescan_interval=0, max_bytes=1 << 20)
@@ -183,4 +184,5 @@ def test_the_word_pairs_of_a_large_site_are_written_after_it_answers(
     release.set()
     finish("insights-pairs")
     assert index.unpaired == 0 and len(paired) == waiting
+    assert index.ranked_pairs > 0  # then the thread ranked the common pairs, before any search
     assert hits(index, '"west wind"')[:5] == [f"wind-{n}" for n in range(4, -1, -1)]

@@ -14,7 +14,8 @@ def related_slugs(target, *others, limit=3):
     every article has its word pairs) or by FTS5 (before: pairs left to ``pair_up``)."""
     answers = []
     for paired in (True, False):
-        with mock.patch.object(search_index, "PAIRED_AT_ONCE", 400 if paired else 0):
+        fewer = search_index.PAIRED_AT_ONCE if paired else 0  # 0: every pair left to pair_up
+        with mock.patch.object(search_index, "PAIRED_AT_ONCE", fewer):
             index = SearchIndex()
             index.update([target, *others])
         assert index.unpaired == (0 if paired else len(others) + 1)
