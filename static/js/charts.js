@@ -24,7 +24,6 @@
   // in the light scheme while printing (the print stylesheet makes the page light, but only once
   // printing has begun, after ``beforeprint``).
   function cssColour(name) {
-    probe.style.colorScheme = printing ? "light" : "";
     probe.style.color = "var(" + name + ")";
     return getComputedStyle(probe).color;
   }
@@ -251,13 +250,18 @@
       });
     }
     document.addEventListener("insights:theme", rebuild);
-    window.addEventListener("beforeprint", function () {
-      printing = true;
+    // Only a dark page's charts change for paper; the probe then resolves the light scheme.
+    function print(starts) {
+      if (document.documentElement.dataset.theme !== "dark") return;
+      printing = starts;
+      probe.style.colorScheme = starts ? "light" : "";
       rebuild();
+    }
+    window.addEventListener("beforeprint", function () {
+      print(true);
     });
     window.addEventListener("afterprint", function () {
-      printing = false;
-      rebuild();
+      print(false);
     });
   }
 

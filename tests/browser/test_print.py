@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.chromium import draw_charts
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import ROUGH_SLUG, OpenPage
 from tests.support.site import REFERENCE_SLUG
 
 pytestmark = pytest.mark.browser
@@ -59,3 +59,25 @@ def test_charts_print_in_the_light_theme_and_come_back_dark_after(open_page: Ope
     assert page.evaluate(text) == "rgb(230, 232, 235)"
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert not opened.watch.problems()
+
+
+def test_a_diagram_wider_than_its_box_prints_whole_in_a_closed_card(
+    open_page: OpenPage, screenshots: Path
+):
+    opened = open_page(viewport={"width": 360, "height": 800})
+    page = opened.page
+    opened.goto(f"/insights/{ROUGH_SLUG}/")
+    page.wait_for_selector("pre.mermaid.diagram-scrolls")  # on screen it scrolls sideways
+    block = page.locator("pre.mermaid.diagram-drawn").first
+    page.emulate_media(media="print")
+    box, drawing = block.bounding_box(), block.locator("svg").bounding_box()
+    assert box and drawing and drawing["width"] > 0
+    assert box["x"] <= drawing["x"] and drawing["x"] + drawing["width"] <= box["x"] + box["width"]
+    # Its tools bar is hidden on paper: the card is closed as at its top, margin and corners.
+    bottom, top = block.evaluate(
+        """b => { const s = getComputedStyle(b);
+          return [[s.marginBottom, s.borderBottomLeftRadius], [s.marginTop, s.borderTopLeftRadius]];
+        }"""
+    )
+    assert bottom == top and top[1] != "0px"
+    page.screenshot(path=str(screenshots / "print-rough-360.png"), full_page=True)
