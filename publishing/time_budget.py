@@ -163,7 +163,9 @@ class ChildPool:
             return found
         try:
             child = _Child(self._context())
-        except OSError as exc:  # fork refused (EAGAIN, ENOMEM): the machine, not the work
+        # Fork refused (EAGAIN, ENOMEM): the machine, not the work. Refused to the forkserver,
+        # it ends, and the pipe it would have answered on closes: EOFError here.
+        except (OSError, EOFError) as exc:
             raise NoChildStarted(exc) from exc
         if proven is None:
             proven = self._prove(child)

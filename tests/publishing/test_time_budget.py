@@ -1,6 +1,7 @@
 """Child processes under a time budget: killed past it, and never the cause of a failed page."""
 
 import errno
+import multiprocessing.forkserver
 import multiprocessing.process
 import os
 import signal
@@ -65,6 +66,18 @@ def test_a_refused_fork_is_a_lost_child_not_a_fault_of_the_work(monkeypatch):
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
     with pytest.raises(NoChildStarted, match="Resource temporarily unavailable") as raised:
+        ChildPool().run(5, sum, [1, 2, 3])
+    assert isinstance(raised.value, ChildLost)
+
+
+def test_a_fork_refused_to_the_forkserver_is_a_lost_child_too(monkeypatch):
+    # The forkserver re-raises the refused fork and ends; the process asking for a child then
+    # reads the end of the pipe the new pid would have come on.
+    def ended(fd: int) -> int:
+        raise EOFError("unexpected EOF")
+
+    monkeypatch.setattr(multiprocessing.forkserver, "read_signed", ended)
+    with pytest.raises(NoChildStarted, match="unexpected EOF") as raised:
         ChildPool().run(5, sum, [1, 2, 3])
     assert isinstance(raised.value, ChildLost)
 
