@@ -52,7 +52,7 @@ def _feed(kind: str, tag: str | None) -> Response:
         changed,
         kind_of.content_type,
         config.feed_max_age,
-        cacheable=lasting(cards),
+        lasting=lasting(cards),
     )
 
 

@@ -61,7 +61,7 @@ def index(page: str | None = None) -> Response:
     view, _, changed = _view()
     page, cards = _cards(view.articles, _requested_page(page))
     html = render_template("index.html", page=page, cards=cards)
-    return conditional(html, changed, cacheable=lasting(cards))
+    return conditional(html, changed, lasting=lasting(cards))
 
 
 @bp.get("/tags/")
@@ -80,7 +80,7 @@ def tag(tag: str, page: str | None = None) -> Response:
         abort(404)
     page, cards = _cards(found.articles, _requested_page(page))
     html = render_template("tag.html", tag=tag, tag_name=found.name, page=page, cards=cards)
-    return conditional(html, changed, cacheable=lasting(cards))
+    return conditional(html, changed, lasting=lasting(cards))
 
 
 @bp.get("/insights/<slug>/")
@@ -106,7 +106,7 @@ def article(slug: str) -> Response:
         related=related(found, index, now=now) if index else [],
         series=place(found, view.series),
     )
-    return conditional(html, changed, cacheable=index is not None and lasting([entry]))
+    return conditional(html, changed, cacheable=index is not None, lasting=lasting([entry]))
 
 
 @bp.get("/series/<series>/")
@@ -117,7 +117,7 @@ def series(series: str) -> Response:
         abort(404)
     cards = [_card(part) for part in found.parts]
     html = render_template("series.html", series=found, cards=cards)
-    return conditional(html, changed, cacheable=lasting(cards))
+    return conditional(html, changed, lasting=lasting(cards))
 
 
 @bp.get("/archive/")

@@ -19,20 +19,28 @@ def conditional(
     max_age: int | None = None,
     *,
     cacheable: bool = True,
+    lasting: bool = True,
 ) -> Response:
     """A 200 with ETag (a digest of the body) and Last-Modified, or the 304 or 412 that the
     request's conditions call for (``serving.preconditions``).
 
     The response cache may keep it, unless ``cacheable`` is false: a page that depends on more
-    than its path (a query string), or that lacks a part the next visitor will get.
+    than its path (a query string), or that lacks a part the next visitor will get. Unless
+    ``lasting`` too, no one may keep it (``no-store``): a page with a fault of this process in it
+    (a render child lost), which the next request makes whole. Browsers, readers and proxies
+    would otherwise keep it for ``max_age`` and, revalidating with the snapshot's Last-Modified,
+    be told with a 304 to keep it until the content next changes.
     """
     response = make_response(body)
     response.mimetype = mimetype
     response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
     response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = settings().page_max_age if max_age is None else max_age
-    if cacheable:
+    if lasting:
+        response.cache_control.public = True
+        response.cache_control.max_age = settings().page_max_age if max_age is None else max_age
+    else:
+        response.cache_control.no_store = True
+    if cacheable and lasting:
         request.environ[CACHEABLE] = True
     verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
     if verdict is HTTPStatus.NOT_MODIFIED:

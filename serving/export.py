@@ -137,6 +137,10 @@ def _export_one(
     if response.status_code != 200:
         raise _NotWritten(f"answered {response.status}")
     if "no-store" in response.headers.get("Cache-Control", ""):
+        if response.mimetype == "text/html":  # a page with a fault of this run (a lost child)
+            raise _NotWritten(
+                "not whole this time (a render failed for this process): export again"
+            )
         return  # answers that must never be kept, such as /healthz
     body = response.get_data()
     too_deep = None

@@ -369,9 +369,16 @@ def test_a_page_whose_render_was_lost_with_its_child_is_not_kept(client, monkeyp
 
     monkeypatch.setattr(rendering._children, "run", losing)
     paths = ("/", LATENCY, "/feed.xml", "/tags/performance/")
-    lost = {path: client.get(path).get_data(as_text=True) for path in paths}
+    answers = {path: client.get(path) for path in paths}
+    lost = {path: answer.get_data(as_text=True) for path, answer in answers.items()}
     assert "exit code -9" in lost[LATENCY] and "exit code -9" in lost["/feed.xml"]
+    # Nor by a browser, reader or proxy, which would otherwise be told to keep it with a 304.
+    assert {path: answer.cache_control.no_store for path, answer in answers.items()} == (
+        dict.fromkeys(paths, True)
+    )
     monkeypatch.undo()  # the children are back: the next visitor gets the articles
     for path in paths:
-        again = client.get(path).get_data(as_text=True)
-        assert again != lost[path] and "exit code -9" not in again, path
+        again = client.get(path)
+        assert again.cache_control.public and not again.cache_control.no_store, path
+        text = again.get_data(as_text=True)
+        assert text != lost[path] and "exit code -9" not in text, path

@@ -10,7 +10,9 @@ from bs4 import BeautifulSoup
 from app import create_app
 from harness.http import get
 from harness.servers import file_server
+from publishing import rendering
 from publishing.html_tree import TooDeep, srcset_candidates
+from publishing.time_budget import ChildDied
 from serving.export import file_for, links
 from tests.support.bundles import image_bytes, write_bundle
 from tests.support.pages import text
@@ -101,6 +103,20 @@ def test_export_refuses_a_directory_that_is_not_empty(app, tmp_path):
     assert result.exit_code != 0
     assert "is not an empty directory" in result.output
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
+
+
+def test_a_page_whose_render_was_lost_is_reported_not_exported(app, tmp_path, monkeypatch):
+    def losing(seconds, function, *args):
+        raise ChildDied(-9)
+
+    monkeypatch.setattr(rendering._children, "run", losing)
+    target = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["export", str(target)])
+    assert result.exit_code != 0
+    assert "/: not whole this time (a render failed for this process): export again" in (
+        result.output
+    )
+    assert not (target / "index.html").exists()
 
 
 def test_export_needs_the_site_url(content_dir, tmp_path):
