@@ -2,16 +2,12 @@
 ``/insights/<slug>/<file>`` so that a relative link in its Markdown works on the page, in feeds
 and in the static export."""
 
-from http import HTTPStatus
-
 from flask import Blueprint, Response, abort, request
 from werkzeug.wsgi import wrap_file
 
 from extensions import library, renderer, settings
-from hooks.responses import conditional
+from hooks.responses import conditional, validated
 from publishing.bundles import CONTENT_TYPES, SVG_POLICY, Opened, opened
-from serving import preconditions
-from serving.response_cache import CACHEABLE
 
 bp = Blueprint("bundles", __name__)
 
@@ -41,21 +37,7 @@ def streamed(file: Opened) -> Response:
         wrap_file(request.environ, file.handle), mimetype=file.content_type, direct_passthrough=True
     )
     response.content_length = file.size
-    response.set_etag(file.version)
-    response.last_modified = file.modified
-    response.cache_control.public = True
-    response.cache_control.max_age = settings().page_max_age
-    request.environ[CACHEABLE] = True
-    verdict = preconditions.evaluate(request.environ, response.headers["ETag"], file.modified)
-    if verdict is HTTPStatus.NOT_MODIFIED:
-        response.status_code = verdict  # Werkzeug sends no body and closes the file
-    elif verdict is HTTPStatus.PRECONDITION_FAILED:
-        response.close()
-        failed = Response(status=verdict)
-        failed.headers.update(preconditions.failed_headers([("ETag", response.headers["ETag"])]))
-        del failed.headers["Content-Type"]
-        return failed
-    return response
+    return validated(response, file.version, file.modified)
 
 
 @bp.get("/insights/<slug>/_/<path:name>")

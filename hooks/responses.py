@@ -33,7 +33,22 @@ def conditional(
     """
     response = make_response(body)
     response.mimetype = mimetype
-    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    digest = hashlib.blake2b(response.get_data(), digest_size=16).hexdigest()
+    return validated(response, digest, last_modified, max_age, cacheable=cacheable, lasting=lasting)
+
+
+def validated(
+    response: Response,
+    etag: str,
+    last_modified: datetime,
+    max_age: int | None = None,
+    *,
+    cacheable: bool = True,
+    lasting: bool = True,
+) -> Response:
+    """``response`` with its validators and caching headers (as ``conditional`` says), or the
+    304 or 412 the request's conditions call for; a body not sent is closed unread."""
+    response.set_etag(etag)
     response.last_modified = last_modified
     if lasting:
         response.cache_control.public = True
@@ -44,8 +59,9 @@ def conditional(
         request.environ[CACHEABLE] = True
     verdict = preconditions.evaluate(request.environ, response.headers["ETag"], last_modified)
     if verdict is HTTPStatus.NOT_MODIFIED:
-        response.status_code = verdict  # Werkzeug drops the body and the entity headers
+        response.status_code = verdict  # Werkzeug drops the body (closing a file) and its headers
     elif verdict is HTTPStatus.PRECONDITION_FAILED:
+        response.close()
         failed = Response(status=verdict)  # an empty body, as the cache and static files send
         failed.headers.update(preconditions.failed_headers([("ETag", response.headers["ETag"])]))
         del failed.headers["Content-Type"]
